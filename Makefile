@@ -1,0 +1,82 @@
+# cnnbook — `make html` builds the book, `make test` runs every test (both set themselves up).
+SHELL := /bin/bash
+.DEFAULT_GOAL := html
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.cnnbook-installed
+STATIC := $(VENV)/share/cnnbook-static
+MATHJAX := $(STATIC)/mathjax/tex-chtml-full.js
+MATHJAX_VERSION := 3.2.2
+MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+JCACHE := _build/.jupyter_cache
+SPHINXOPTS ?= -j auto -W --keep-going
+BENCH_ENV := MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824
+
+.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test
+
+# --- set-up: a virtualenv with the pinned dependencies, re-made when the pins change ---------
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(STAMP)
+
+# MathJax 3 from the npm registry, checksummed, copied into the site's static files.
+$(MATHJAX):
+	rm -rf $(VENV)/mathjax-tmp && mkdir -p $(VENV)/mathjax-tmp $(STATIC)
+	cd $(VENV)/mathjax-tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null
+	echo "$(MATHJAX_SHA256)  $(VENV)/mathjax-tmp/mathjax-$(MATHJAX_VERSION).tgz" | sha256sum -c --quiet
+	tar -xzf $(VENV)/mathjax-tmp/mathjax-$(MATHJAX_VERSION).tgz -C $(VENV)/mathjax-tmp
+	rm -rf $(STATIC)/mathjax && mkdir -p $(STATIC)/mathjax/output/chtml
+	cp $(VENV)/mathjax-tmp/package/es5/tex-chtml-full.js $(STATIC)/mathjax/
+	cp -r $(VENV)/mathjax-tmp/package/es5/output/chtml/fonts $(STATIC)/mathjax/output/chtml/
+	cp $(VENV)/mathjax-tmp/package/LICENSE $(STATIC)/mathjax/
+	rm -rf $(VENV)/mathjax-tmp
+
+# Debian packages: Fashion-MNIST for the book, Chromium for the browser tests.
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "please install the Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+endef
+
+sysdeps-book:
+	$(call apt_ensure,dataset-fashion-mnist)
+
+sysdeps-test:
+	$(call apt_ensure,chromium)
+
+# --- the book ----------------------------------------------------------------------------------
+html: $(STAMP) $(MATHJAX) sysdeps-book
+	@mkdir -p _build
+	@# create the execution cache before a parallel build: two workers race on creating it
+	$(BIN)/python -c "from jupyter_cache import get_cache; get_cache('$(JCACHE)').list_cache_records()"
+	$(BIN)/sphinx-build $(SPHINXOPTS) -c . book _build/html
+	@echo "open _build/html/index.html"
+
+# --- tests -------------------------------------------------------------------------------------
+unit: $(STAMP)
+	$(BIN)/python -m pytest --ignore=tests/site tests cnnbook
+
+site: html sysdeps-test
+	$(BIN)/python -m pytest tests/site
+
+test: unit site
+
+bench: $(STAMP)
+	$(BENCH_ENV) $(BIN)/python -m cnnbook.bench
+	$(BENCH_ENV) $(BIN)/python -m cnnbook.bench_training
+
+clean:
+	rm -rf _build
+
+distclean: clean
+	rm -rf $(VENV)

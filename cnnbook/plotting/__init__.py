@@ -1,0 +1,19 @@
+"""Figures of the book. Every ``plot_*`` function builds and returns a
+:class:`matplotlib.figure.Figure` (no pyplot state), takes an optional ``ax=`` where a single
+panel makes sense, and never shows, saves or prints.
+
+The functions live in one submodule per topic and are all re-exported here.
+"""
+
+from .basics import *  # noqa: F403
+from .basics import __all__ as _basics
+from .conv import *  # noqa: F403
+from .conv import __all__ as _conv
+from .pooling import *  # noqa: F403
+from .pooling import __all__ as _pooling
+from .receptive import *  # noqa: F403
+from .receptive import __all__ as _receptive
+from .training import *  # noqa: F403
+from .training import __all__ as _training
+
+__all__ = [*_basics, *_conv, *_pooling, *_receptive, *_training]

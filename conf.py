@@ -1,0 +1,109 @@
+"""Sphinx configuration of cnnbook (source dir ``book/``, built with ``-c .``)."""
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+BOOK = ROOT / "book"
+
+project = "cnnbook: convolutional neural networks, executed"
+author = "The cnnbook authors"
+copyright = "2026, the cnnbook authors"
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",  # numpydoc-style docstrings on the API page
+    "sphinx.ext.mathjax",
+    "sphinx_copybutton",
+    "sphinxcontrib.bibtex",
+    "sphinx_exercise",
+]
+
+# --- sources ---------------------------------------------------------------------------------
+exclude_patterns = ["_build", "_glossary", "**.ipynb_checkpoints"]
+# CNNBOOK_ONLY="ch02,ch03" builds only those chapters (plus the front and back matter):
+# for writing a chapter without executing the others.
+_only = [p.strip() for p in os.environ.get("CNNBOOK_ONLY", "").split(",") if p.strip()]
+if _only:
+    exclude_patterns += [
+        p.name for p in BOOK.glob("ch*.md") if not any(p.name.startswith(o) for o in _only)
+    ]
+# links into the excluded chapters cannot resolve in such a partial build
+suppress_warnings = ["toc.excluded", "toc.empty_glob", "ref.ref", "ref.doc"] if _only else []
+
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
+myst_heading_anchors = 3
+
+# --- execution -------------------------------------------------------------------------------
+nb_execution_mode = "cache"
+nb_execution_cache_path = os.environ.get("CNNBOOK_NB_CACHE", str(ROOT / "_build" / ".jupyter_cache"))
+nb_execution_timeout = 900  # per cell, seconds; training cells take a minute or two on a CPU
+nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_execution_show_tb = True
+nb_merge_streams = True
+nb_ipywidgets_js = {}  # no widget JS from a CDN: the book uses none
+
+# --- citations, exercises --------------------------------------------------------------------
+bibtex_bibfiles = sorted(f"book/{p.name}" for p in BOOK.glob("*.bib"))  # relative to conf.py
+bibtex_reference_style = "author_year"
+bibtex_default_style = "plain"
+
+# --- API page --------------------------------------------------------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+
+# --- HTML ------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "cnnbook"
+html_static_path = ["book/_static", ".venv/share/cnnbook-static"]
+html_css_files = ["cnnbook.css"]
+html_last_updated_fmt = None
+html_theme_options = {
+    "use_download_button": True,
+    "use_fullscreen_button": True,
+    "use_repository_button": False,
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+}
+# MathJax 3 served from the built site (copied from the npm package by the Makefile), never
+# from a CDN: math renders with no network.
+mathjax_path = "mathjax/tex-chtml-full.js"
+
+
+# --- glossary: one sorted list merged from the chapters' fragments -------------------------------
+_GLOSSARY_BLOCK = re.compile(r"```\{glossary\}\n(.*?)\n```", re.S)
+
+
+def _glossary_entries(text):
+    """Split the body of glossary blocks into ``(term, lines)`` entries."""
+    entries = []
+    for body in _GLOSSARY_BLOCK.findall(text):
+        for line in body.splitlines():
+            if line.strip() and not line[0].isspace():
+                entries.append((line.strip(), []))
+            elif entries:
+                entries[-1][1].append(line)
+    return entries
+
+
+def _merge_glossary(app, docname, source):
+    if docname != "glossary":
+        return
+    entries = []
+    for fragment in sorted((BOOK / "_glossary").glob("*.md")):
+        app.env.note_dependency(str(fragment))
+        entries += _glossary_entries(fragment.read_text(encoding="utf-8"))
+    entries.sort(key=lambda e: e[0].casefold())
+    body = "\n".join("\n".join([term, *lines]).rstrip() + "\n" for term, lines in entries)
+    source[0] = source[0].replace("<!-- GLOSSARY -->", "```{glossary}\n" + body + "```")
+
+
+def setup(app):
+    app.connect("source-read", _merge_glossary)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

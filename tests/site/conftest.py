@@ -1,0 +1,68 @@
+"""Fixtures for tests of the built book (run after `make html`)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Path of the built HTML site (``_build/html``, or ``$CNNBOOK_SITE``)."""
+    path = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
+    if not (path / "index.html").exists():
+        pytest.fail(f"no built site at {path}: run `make html` first")
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium driven by playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh page with every request that is not ``file://`` aborted.
+
+    ``page.console_errors`` collects console errors and uncaught exceptions;
+    ``page.blocked_requests`` the URLs of requests that tried to leave the site.
+    """
+    context = chromium.new_context()
+    page = context.new_page()
+    page.console_errors = []
+    page.blocked_requests = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            page.blocked_requests.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
