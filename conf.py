@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -38,7 +39,8 @@ myst_heading_anchors = 3
 
 # --- execution -------------------------------------------------------------------------------
 nb_execution_mode = "cache"
-nb_execution_cache_path = os.environ.get("CNNBOOK_NB_CACHE", str(ROOT / "_build" / ".jupyter_cache"))
+_default_cache = str(ROOT / "_build" / ".jupyter_cache")  # the Makefile creates it before -j
+nb_execution_cache_path = os.environ.get("CNNBOOK_NB_CACHE", _default_cache)
 nb_execution_timeout = 900  # per cell, seconds; training cells take a minute or two on a CPU
 nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True
@@ -63,6 +65,8 @@ html_title = "cnnbook"
 html_static_path = ["book/_static", ".venv/share/cnnbook-static"]
 html_css_files = ["cnnbook.css"]
 html_last_updated_fmt = None
+# light pages by default (the figures are drawn on white); the reader can switch
+html_context = {"default_mode": "light"}
 html_theme_options = {
     "use_download_button": True,
     "use_fullscreen_button": True,
@@ -104,6 +108,25 @@ def _merge_glossary(app, docname, source):
     source[0] = source[0].replace("<!-- GLOSSARY -->", "```{glossary}\n" + body + "```")
 
 
+# --- download buttons: the executed notebook as .ipynb beside the .md source ------------------
+def _offer_ipynb(app, pagename, templatename, context, doctree):
+    """Copy MyST-NB's executed notebook into ``_sources`` so the theme's download menu offers it.
+
+    sphinx-book-theme does this only when a launch service (Binder, Colab) is configured; the
+    book is read offline, so it is done here for every notebook page.
+    """
+    if doctree is None or not context.get("sourcename", "").endswith((".md", ".md.txt")):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.exists():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def setup(app):
     app.connect("source-read", _merge_glossary)
+    app.connect("html-page-context", _offer_ipynb, priority=400)  # before the theme's buttons
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -54,3 +54,9 @@ def test_plot_subsampling_one_panel_per_image():
 def test_plot_subsampling_rejects_mismatched_titles():
     with pytest.raises(ValueError, match="titles"):
         plot_subsampling([np.zeros((2, 2))], [])
+
+
+def test_figures_show_themselves_as_png_without_pyplot():
+    fig = plot_subsampling([np.zeros((4, 4))], ["x"])
+    png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 200

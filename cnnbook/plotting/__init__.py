@@ -5,6 +5,8 @@ panel makes sense, and never shows, saves or prints.
 The functions live in one submodule per topic and are all re-exported here.
 """
 
+from .animation import *  # noqa: F403
+from .animation import __all__ as _animation
 from .basics import *  # noqa: F403
 from .basics import __all__ as _basics
 from .conv import *  # noqa: F403
@@ -16,4 +18,4 @@ from .receptive import __all__ as _receptive
 from .training import *  # noqa: F403
 from .training import __all__ as _training
 
-__all__ = [*_basics, *_conv, *_pooling, *_receptive, *_training]
+__all__ = [*_animation, *_basics, *_conv, *_pooling, *_receptive, *_training]
