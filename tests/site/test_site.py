@@ -96,7 +96,7 @@ def test_mathjax_is_served_from_the_site(site):
 
 def test_every_image_on_chapter_pages_is_nonempty(site):
     for name in CHAPTERS:
-        for tag, attr, value in _refs(site / f"{name}.html"):
+        for tag, _attr, value in _refs(site / f"{name}.html"):
             if tag == "img" and not _is_external(value) and not value.startswith("data:"):
                 assert (site / unquote(urlsplit(value).path)).stat().st_size > 100, value
 

@@ -1,0 +1,86 @@
+"""Tests of cnnbook._check: every helper accepts what it should and names the parameter."""
+
+import numpy as np
+import pytest
+
+from cnnbook._check import (
+    as_float_array,
+    check_choice,
+    check_int,
+    check_ndim,
+    check_nonnegative,
+    check_positive,
+    nonnegative_pair,
+    pair,
+    positive_pair,
+)
+
+
+@pytest.mark.parametrize("value, expected", [(3, (3, 3)), ((1, 2), (1, 2)), ([4, 5], (4, 5)),
+                                             (np.int64(2), (2, 2))])
+def test_pair_accepts_ints_and_pairs(value, expected):
+    assert pair(value, "stride") == expected
+    assert all(type(v) is int for v in pair(value, "stride"))
+
+
+@pytest.mark.parametrize("value", [1.0, True, "2", None, (1, 2.0), (True, 1)])
+def test_pair_rejects_non_ints_with_type_error(value):
+    with pytest.raises(TypeError, match="`stride`"):
+        pair(value, "stride")
+
+
+def test_pair_rejects_wrong_length():
+    with pytest.raises(ValueError, match="`padding`"):
+        pair((1, 2, 3), "padding")
+
+
+def test_positive_and_nonnegative():
+    assert check_positive(1, "stride") == 1
+    assert check_nonnegative(0, "padding") == 0
+    with pytest.raises(ValueError, match="`stride` must be >= 1"):
+        check_positive(0, "stride")
+    with pytest.raises(ValueError, match="`padding` must be >= 0"):
+        check_nonnegative(-1, "padding")
+    with pytest.raises(ValueError, match="`stride`"):
+        positive_pair((1, 0), "stride")
+    with pytest.raises(ValueError, match="`padding`"):
+        nonnegative_pair((0, -2), "padding")
+    with pytest.raises(TypeError, match="`k`"):
+        check_int(2.5, "k")
+
+
+def test_check_ndim():
+    x = np.zeros((2, 3))
+    assert check_ndim(x, 2, "x") is x
+    assert check_ndim(x, (2, 4), "x") is x
+    with pytest.raises(ValueError, match="`x` must have 3 or 4 dimensions, got 2"):
+        check_ndim(x, (3, 4), "x")
+
+
+def test_check_choice():
+    assert check_choice("full", ("full", "same"), "mode") == "full"
+    with pytest.raises(ValueError, match="`mode` must be one of"):
+        check_choice("fool", ("full", "same"), "mode")
+    with pytest.raises(TypeError, match="`mode`"):
+        check_choice(["full"], ("full",), "mode")
+
+
+def test_as_float_array_keeps_float32_and_float64():
+    for dtype in (np.float32, np.float64):
+        assert as_float_array(np.ones(2, dtype), "x").dtype == dtype
+    assert as_float_array([1, 2], "x").dtype == np.float64
+    assert as_float_array(np.ones(2, np.uint8), "x").dtype == np.float64
+    assert as_float_array(np.ones(2, np.float16), "x").dtype == np.float64
+
+
+@pytest.mark.parametrize("bad", [np.array(["a"]), np.ones(2, complex), [[1, 2], [3]],
+                                 np.array([None])])
+def test_as_float_array_rejects_non_numeric(bad):
+    with pytest.raises(TypeError, match="`x`"):
+        as_float_array(bad, "x")
+
+
+def test_as_float_array_rejects_torch_tensors():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="`x`.*torch"):
+        as_float_array(torch.ones(2), "x")

@@ -1,0 +1,67 @@
+"""Tests of cnnbook.plotting.animation: the frames follow the sliding window, and the HTML
+player is self-contained."""
+
+import re
+
+import numpy as np
+import pytest
+
+from cnnbook.plotting.animation import animate_conv, window_positions
+
+
+def _brute_force_positions(n, k, s, p, d):
+    size = n + 2 * p
+    out = []
+    for i in range(size):
+        for j in range(size):
+            taps = [(i + a * d, j + b * d) for a in range(k) for b in range(k)]
+            if i % s == 0 and j % s == 0 and all(r < size and c < size for r, c in taps):
+                out.append(((i // s, j // s), taps))
+    return out
+
+
+@pytest.mark.parametrize("n, k, s, p, d", [
+    (4, 3, 1, 0, 1), (5, 3, 2, 1, 1), (7, 3, 1, 0, 2), (5, 4, 1, 2, 1), (6, 2, 3, 0, 1),
+    (5, 3, 2, 0, 1),
+])
+def test_window_positions_match_brute_force(n, k, s, p, d):
+    got = window_positions(n, k, stride=s, padding=p, dilation=d)
+    want = _brute_force_positions(n, k, s, p, d)
+    assert [pos for pos, _ in got] == [pos for pos, _ in want]
+    for (_, taps), (_, taps_want) in zip(got, want, strict=True):
+        assert [tuple(t) for t in taps.tolist()] == taps_want
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"input_size": 3, "kernel_size": 4},
+    {"input_size": 5, "kernel_size": 3, "dilation": 3},
+    {"input_size": 5, "kernel_size": 3, "stride": 0},
+    {"input_size": 5, "kernel_size": 3, "padding": -1},
+])
+def test_window_positions_rejects_bad_input(kwargs):
+    with pytest.raises(ValueError):
+        window_positions(**kwargs)
+
+
+def test_animate_conv_frames_colour_the_taps_and_the_output():
+    anim = animate_conv(5, 3, stride=2, padding=1)
+    assert anim.n_frames == 9
+    fig = anim.fig
+    ax_in, ax_out = fig.axes
+    anim.update(4)  # centre output: taps at padded rows/cols 2..4
+    dark = [p for p in ax_in.patches if np.allclose(p.get_facecolor()[:3], (8 / 255, 81 / 255,
+                                                                              156 / 255))]
+    assert len(dark) == 9
+    assert sorted({int(p.get_x()) for p in dark}) == [2, 3, 4]
+    filled = [p for p in ax_out.patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert len(filled) == 5  # outputs 0..4 computed
+
+
+def test_to_html_is_self_contained_with_one_png_per_frame():
+    anim = animate_conv(4, 3, stride=1)
+    html = anim.to_html()
+    assert 'data-nframes="4"' in html
+    frames = re.search(r"var frames = (\[.*?\])", html).group(1)
+    assert frames.count("iVBORw0KGgo") == 4  # base64 of the PNG signature
+    assert "http" not in html and "<link" not in html
+    assert html == anim._repr_html_()  # deterministic: same frames, same id

@@ -1,0 +1,231 @@
+"""Pooling against torch.nn.functional and autograd; k-max and dynamic k by hand."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnnbook.pooling import (
+    avg_pool2d,
+    avg_pool2d_backward,
+    dynamic_k,
+    kmax_pool1d,
+    kmax_pool1d_backward,
+    lp_pool2d,
+    lp_pool2d_backward,
+    max_pool2d,
+    max_pool2d_backward,
+    min_pool2d,
+    min_pool2d_backward,
+)
+
+
+@st.composite
+def pool_cases(draw, with_padding=True):
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    stride = draw(st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))))
+    padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2))) \
+        if with_padding else 0
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    h = draw(st.integers(max(1, kh - 2 * ph), 9))
+    w = draw(st.integers(max(1, kw - 2 * pw), 9))
+    lead = draw(st.sampled_from([(2, 3), (3,), ()]))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    return lead + (h, w), (kh, kw), stride, padding, dtype
+
+
+def _torch_pool(fn, x, g, *args, **kwargs):
+    """torch's forward and input gradient (torch wants 3-D or 4-D input)."""
+    t = torch.from_numpy(x)
+    while t.ndim < 3:
+        t = t[None]
+    t.requires_grad_()
+    y = fn(t, *args, **kwargs)
+    y.backward(torch.from_numpy(g).reshape(y.shape))
+    return y.detach().numpy().reshape(g.shape), t.grad.numpy().reshape(x.shape)
+
+
+def _values(shape, dtype, seed, distinct=True):
+    rng = np.random.default_rng(seed)
+    if distinct:  # a permutation: no ties, so the arg-max is unique
+        return rng.permutation(math.prod(shape)).reshape(shape).astype(dtype) / 7
+    return rng.standard_normal(shape).astype(dtype)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pool_cases(), st.integers(0, 2**32 - 1))
+def test_max_pool2d_and_backward_match_torch(case, seed):
+    shape, kernel, stride, padding, dtype = case
+    x = _values(shape, dtype, seed)
+    y = max_pool2d(x, kernel, stride=stride, padding=padding)
+    g = _values(y.shape, dtype, seed + 1, distinct=False)
+    ty, tg = _torch_pool(F.max_pool2d, x, g, kernel, stride=stride, padding=padding)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y, ty)
+    gx = max_pool2d_backward(g, x, kernel, stride=stride, padding=padding)
+    np.testing.assert_allclose(gx, tg, rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(pool_cases(), st.integers(0, 2**32 - 1))
+def test_min_pool2d_is_negated_max_pool_of_negation(case, seed):
+    shape, kernel, stride, padding, dtype = case
+    x = _values(shape, dtype, seed)
+    y = min_pool2d(x, kernel, stride=stride, padding=padding)
+    g = _values(y.shape, dtype, seed + 1, distinct=False)
+    ty, tg = _torch_pool(lambda t, *a, **k: -F.max_pool2d(-t, *a, **k), x, g, kernel,
+                         stride=stride, padding=padding)
+    np.testing.assert_array_equal(y, ty)
+    np.testing.assert_allclose(min_pool2d_backward(g, x, kernel, stride=stride, padding=padding),
+                               tg, rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pool_cases(), st.booleans(), st.integers(0, 2**32 - 1))
+def test_avg_pool2d_and_backward_match_torch(case, include_pad, seed):
+    shape, kernel, stride, padding, dtype = case
+    x = _values(shape, dtype, seed, distinct=False)
+    kw = dict(stride=stride, padding=padding, count_include_pad=include_pad)
+    y = avg_pool2d(x, kernel, **kw)
+    g = _values(y.shape, dtype, seed + 1, distinct=False)
+    ty, tg = _torch_pool(F.avg_pool2d, x, g, kernel, **kw)
+    assert y.dtype == dtype
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(y, ty, rtol=tol, atol=tol)
+    np.testing.assert_allclose(avg_pool2d_backward(g, x, kernel, **kw), tg, rtol=tol, atol=tol)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pool_cases(with_padding=False), st.sampled_from([1, 2, 3, 1.5, 4]),
+       st.integers(0, 2**32 - 1))
+def test_lp_pool2d_and_backward_match_torch(case, p, seed):
+    shape, kernel, stride, _, dtype = case
+    # positive input: torch and cnnbook both use x**p (not |x|**p)
+    x = np.abs(_values(shape, dtype, seed, distinct=False)) + 0.1
+    y = lp_pool2d(x, p, kernel, stride=stride)
+    g = _values(y.shape, dtype, seed + 1, distinct=False)
+    ty, tg = _torch_pool(F.lp_pool2d, x, g, p, kernel, stride=stride)
+    assert y.dtype == dtype
+    tol = 1e-4 if dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(y, ty, rtol=tol, atol=tol)
+    np.testing.assert_allclose(lp_pool2d_backward(g, x, p, kernel, stride=stride), tg,
+                               rtol=tol, atol=tol)
+
+
+def test_lp_pool2d_l2_by_hand_and_negative_input():
+    x = np.array([[3.0, -4.0], [0.0, 0.0]])
+    assert lp_pool2d(x, 2, 2)[0, 0] == 5.0  # sqrt(9 + 16): the notes' L2-norm pooling
+    for p in (1, 3):  # x**p, not |x|**p: a negative sum gives -1 for p = 1, NaN for p = 3
+        theirs = F.lp_pool2d(torch.from_numpy(x)[None], p, (1, 2))[0].numpy()
+        np.testing.assert_array_equal(lp_pool2d(x, p, (1, 2)), theirs)
+    assert np.isnan(lp_pool2d(x, 3, (1, 2))[0, 0])
+
+
+def test_max_pool2d_ties_go_to_the_first_and_overlaps_add():
+    x = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]])
+    g = max_pool2d_backward(np.array([[1.0, 10.0]]), x, 2, stride=1)
+    np.testing.assert_array_equal(g, [[1.0, 10.0, 0.0], [0.0, 0.0, 0.0]])
+    t = torch.from_numpy(x)[None].requires_grad_()
+    F.max_pool2d(t, 2, stride=1).backward(torch.tensor([[[1.0, 10.0]]], dtype=torch.float64))
+    np.testing.assert_array_equal(t.grad[0].numpy(), g)
+
+
+def test_max_pool2d_nan_and_fast_path():
+    x = np.array([[1.0, np.nan], [0.0, 2.0]])
+    assert np.isnan(max_pool2d(x, 2)[0, 0])
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 9, 7)).astype(np.float32)
+    for k in [(2, 2), (1, 3), (3, 1), (3, 3), (2, 1)]:  # tiles path vs torch
+        np.testing.assert_array_equal(max_pool2d(x, k), F.max_pool2d(torch.from_numpy(x),
+                                                                     k).numpy())
+
+
+def test_lecture_max_pooling_example():
+    # the 4x4 feature map of filter 1 on the lecture's 6x6 image, pooled 2x2
+    y1 = np.array([[3, -1, -3, -1], [-3, 1, 0, -3], [-3, -3, 0, 1], [3, -2, -2, -1]])
+    np.testing.assert_array_equal(max_pool2d(y1, 2), [[3, 0], [3, 1]])
+
+
+def test_max_pool_is_invariant_to_a_small_shift():
+    x = np.zeros((8, 8))
+    x[2, 2] = 1.0
+    shifted = np.roll(x, 1, axis=1)  # the spike moves inside the same 2x2 window
+    np.testing.assert_array_equal(max_pool2d(x, 2), max_pool2d(shifted, 2))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 12), st.data(), st.integers(0, 2**32 - 1))
+def test_kmax_pool1d_matches_torch_topk(length, data, seed):
+    k = data.draw(st.integers(1, length))
+    x = _values((3, length), np.float64, seed)
+    idx = torch.from_numpy(x).topk(k, dim=-1).indices.sort(dim=-1).values.numpy()
+    np.testing.assert_array_equal(kmax_pool1d(x, k), np.take_along_axis(x, idx, -1))
+    t = torch.from_numpy(x).requires_grad_()
+    g = _values((3, k), np.float64, seed + 1, distinct=False)
+    torch.take_along_dim(t, torch.from_numpy(idx), -1).backward(torch.from_numpy(g))
+    np.testing.assert_array_equal(kmax_pool1d_backward(g, x, k), t.grad.numpy())
+
+
+def test_kmax_pool1d_keeps_order_and_breaks_ties_early():
+    np.testing.assert_array_equal(kmax_pool1d([1, 9, 2, 8, 3, 7], 3), [9, 8, 7])
+    np.testing.assert_array_equal(kmax_pool1d([5, 1, 5, 5], 2), [5, 5])
+    np.testing.assert_array_equal(kmax_pool1d_backward([1, 2], [5, 1, 5, 5], 2), [1, 0, 2, 0])
+
+
+def test_dynamic_k_paper_formula():
+    # Kalchbrenner et al. 2014: L = 3, s = 18, k_top = 3 -> k1 = 12, k2 = 6, k3 = 3
+    assert [dynamic_k(l, 3, 18, 3) for l in (1, 2, 3)] == [12, 6, 3]
+    for layers in range(1, 5):
+        for length in range(1, 30):
+            for layer in range(1, layers + 1):
+                expected = max(2, math.ceil((layers - layer) / layers * length))
+                assert dynamic_k(layer, layers, length, 2) == expected
+    assert dynamic_k(1, 2, 3, 5) == 5  # k_top wins for short sentences
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [max_pool2d, min_pool2d, avg_pool2d])
+@pytest.mark.parametrize("kwargs, exc, name", [
+    (dict(kernel_size=0), ValueError, "`kernel_size`"),
+    (dict(kernel_size=5), ValueError, "`kernel_size`.*larger"),
+    (dict(kernel_size=2.0), TypeError, "`kernel_size`"),
+    (dict(kernel_size=2, stride=0), ValueError, "`stride`"),
+    (dict(kernel_size=2, padding=-1), ValueError, "`padding`"),
+    (dict(kernel_size=2, padding=2), ValueError, "`padding`.*half"),
+    (dict(x=np.zeros(4), kernel_size=1), ValueError, "`x`"),
+    (dict(x=np.zeros((1, 1, 1, 4, 4)), kernel_size=1), ValueError, "`x`"),
+    (dict(x=np.array([["a"]]), kernel_size=1), TypeError, "`x`"),
+])
+def test_pool_bad_input(fn, kwargs, exc, name):
+    args = dict(x=np.zeros((1, 1, 4, 4)))
+    args.update(kwargs)
+    with pytest.raises(exc, match=name):
+        fn(args.pop("x"), **args)
+
+
+def test_other_bad_input():
+    with pytest.raises(ValueError, match="`p`"):
+        lp_pool2d(np.ones((2, 2)), 0, 2)
+    with pytest.raises(ValueError, match="`p`"):
+        lp_pool2d(np.ones((2, 2)), math.inf, 2)
+    with pytest.raises(TypeError, match="`p`"):
+        lp_pool2d(np.ones((2, 2)), "2", 2)
+    with pytest.raises(ValueError, match="`k`.*larger"):
+        kmax_pool1d(np.ones(3), 4)
+    with pytest.raises(ValueError, match="`k`"):
+        kmax_pool1d(np.ones(3), 0)
+    with pytest.raises(TypeError, match="`k`"):
+        kmax_pool1d(np.ones(3), 1.0)
+    with pytest.raises(ValueError, match="`layer`"):
+        dynamic_k(4, 3, 10, 2)
+    with pytest.raises(ValueError, match="`k_top`"):
+        dynamic_k(1, 3, 10, 0)
+    with pytest.raises(ValueError, match="`grad_out`"):
+        max_pool2d_backward(np.ones((3, 3)), np.ones((4, 4)), 2)
+    with pytest.raises(ValueError, match="`grad_out`"):
+        kmax_pool1d_backward(np.ones(3), np.ones(4), 2)
