@@ -20,6 +20,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "sphinx_exercise",
+    "sphinx_togglebutton",  # collapses the solutions (`:class: dropdown`)
 ]
 
 # --- sources ---------------------------------------------------------------------------------

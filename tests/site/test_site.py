@@ -132,3 +132,24 @@ def test_math_typesets_offline_in_chromium(site, browser_page, name):
     assert page.locator("mjx-merror").count() == 0, "a formula failed to typeset"
     assert page.console_errors == []
     assert page.blocked_requests == [], page.blocked_requests
+
+
+def test_every_chapter_has_exercises_with_collapsed_solutions(site):
+    for name in CHAPTERS:
+        html = (site / f"{name}.html").read_text(encoding="utf-8")
+        exercises = len(re.findall(r'<div class="exercise admonition', html))
+        solutions = re.findall(r'<div class="solution([^"]*)"', html)
+        assert exercises >= 2, f"{name}: {exercises} exercises"
+        assert len(solutions) >= exercises, f"{name}: an exercise has no solution"
+        assert all("dropdown" in cls for cls in solutions), f"{name}: a solution is not hidden"
+
+
+def test_solutions_open_only_when_asked_in_chromium(site, browser_page):
+    page = browser_page
+    page.goto((site / "ch01_why_cnn.html").as_uri())
+    solution = page.locator(".solution").first
+    body = solution.locator("pre").first
+    assert not body.is_visible()
+    solution.locator("button.toggle-button").click()
+    body.wait_for(state="visible", timeout=5_000)
+    assert page.console_errors == []
