@@ -163,11 +163,12 @@ def _pool_rows(xs, rng, torch, timing):
     xt, gt = torch.from_numpy(x), torch.from_numpy(g)
     ours_f, theirs_f = _time_pair(lambda: max_pool2d(x, 2), lambda: F.max_pool2d(xt, 2),
                                   **timing)
+    _, indices = max_pool2d(x, 2, return_indices=True)  # torch, too, saves them in forward
     with torch.enable_grad():
         leaf = xt.clone().requires_grad_()
         yt = F.max_pool2d(leaf, 2)
         ours_b, theirs_b = _time_pair(
-            lambda: max_pool2d_backward(g, x, 2),
+            lambda: max_pool2d_backward(g, x, 2, indices=indices),
             lambda: torch.autograd.grad(yt, leaf, gt, retain_graph=True), **timing)
     return [dict(case="max pool 2x2", shape=shape, **{"pass": p}, cnnbook_ms=o, torch_ms=t,
                  ratio=o / t) for p, o, t in (("forward", ours_f, theirs_f),

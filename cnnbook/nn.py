@@ -55,8 +55,8 @@ def _np(t):
 
 
 def _torch(a, like):
-    """A numpy result as a tensor on `like`'s device."""
-    return torch.from_numpy(np.ascontiguousarray(a)).to(like.device)
+    """A numpy result as a tensor with `like`'s device and dtype."""
+    return torch.from_numpy(np.ascontiguousarray(a)).to(device=like.device, dtype=like.dtype)
 
 
 class Conv2dFunction(torch.autograd.Function):
@@ -190,20 +190,22 @@ class Conv2d(torch.nn.Module):
 # --- pooling -----------------------------------------------------------------------------------
 
 class MaxPool2dFunction(torch.autograd.Function):
-    """``apply(x, kernel_size, stride, padding)``: `cnnbook.max_pool2d`, arg-max backward."""
+    """``apply(x, kernel_size, stride, padding)``: `cnnbook.max_pool2d`; the backward pass
+    routes each gradient to the arg-max found (and saved) by the forward pass."""
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, padding):
-        ctx.save_for_backward(x)
         ctx.conf = dict(kernel_size=kernel_size, stride=stride, padding=padding)
-        return _torch(_pool.max_pool2d(_np(x), **ctx.conf), x)
+        out, ctx.indices = _pool.max_pool2d(_np(x), return_indices=True, **ctx.conf)
+        ctx.save_for_backward(x)
+        return _torch(out, x)
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out):
         (x,) = ctx.saved_tensors
-        return _torch(_pool.max_pool2d_backward(_np(grad_out), _np(x), **ctx.conf), x), None, \
-            None, None
+        grad = _pool.max_pool2d_backward(_np(grad_out), _np(x), indices=ctx.indices, **ctx.conf)
+        return _torch(grad, x), None, None, None
 
 
 class MinPool2dFunction(torch.autograd.Function):
@@ -211,16 +213,17 @@ class MinPool2dFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, padding):
-        ctx.save_for_backward(x)
         ctx.conf = dict(kernel_size=kernel_size, stride=stride, padding=padding)
-        return _torch(_pool.min_pool2d(_np(x), **ctx.conf), x)
+        out, ctx.indices = _pool.min_pool2d(_np(x), return_indices=True, **ctx.conf)
+        ctx.save_for_backward(x)
+        return _torch(out, x)
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out):
         (x,) = ctx.saved_tensors
-        return _torch(_pool.min_pool2d_backward(_np(grad_out), _np(x), **ctx.conf), x), None, \
-            None, None
+        grad = _pool.min_pool2d_backward(_np(grad_out), _np(x), indices=ctx.indices, **ctx.conf)
+        return _torch(grad, x), None, None, None
 
 
 class AvgPool2dFunction(torch.autograd.Function):

@@ -73,7 +73,7 @@ def _padded(x, geom, value):
 
 def _argmax(x, geom):
     """Maximum of every window and the flat index (into the H x W plane) of the cell holding it:
-    the first such cell in row-major order on ties, and a NaN beats everything, as in torch."""
+    the first such cell in row-major order on ties, and a NaN beats everything (as in torch)."""
     (kh, kw), (sh, sw), (ph, pw), (ho, wo) = geom
     nan = bool(np.isnan(x).any())
     best, where = None, None
@@ -83,7 +83,7 @@ def _argmax(x, geom):
             continue
         take = np.greater(v, best)
         if nan:
-            take |= np.isnan(v) & ~np.isnan(best)  # keep the first NaN
+            take |= np.isnan(v)  # torch: `val > maxval || isnan(val)`
         np.copyto(best, v, where=take)
         np.copyto(where, t, where=take)
     i, j = np.divmod(where, kw)  # offset inside the window -> position in the plane
@@ -188,24 +188,23 @@ def max_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0, ind
     indices = np.asarray(indices)
     if indices.shape != grad_out.shape or indices.dtype.kind not in "iu":
         raise ValueError(f"`indices` must be integers of shape {grad_out.shape}")
-    return _route(grad_out, indices, x.shape, overlap=any(k > s for k, s in zip(*geom[:2])))
+    (kh, kw), (sh, sw) = geom[:2]
+    return _route(grad_out, indices, x.shape, overlap=kh > sh or kw > sw)
 
 
 def _route(grad_out, indices, shape, overlap):
     """``grad[..., indices[..., o]] += grad_out[..., o]`` in every (..., H x W) plane."""
     planes, size = int(np.prod(shape[:-2])), shape[-2] * shape[-1]
-    idx = indices.reshape(planes, -1)
-    g = grad_out.reshape(planes, -1)
+    flat = (indices.reshape(planes, -1) + size * np.arange(planes)[:, None]).ravel()
     if not overlap:  # each cell is in one window at most: plain assignment
-        grad = np.zeros((planes, size), grad_out.dtype)
-        np.put_along_axis(grad, idx, g, axis=1)
+        grad = np.zeros(planes * size, grad_out.dtype)
+        grad[flat] = grad_out.ravel()
         return grad.reshape(shape)
-    flat = (idx + size * np.arange(planes)[:, None]).ravel()
-    grad = np.bincount(flat, weights=g.ravel(), minlength=planes * size)
+    grad = np.bincount(flat, weights=grad_out.ravel(), minlength=planes * size)
     return grad.astype(grad_out.dtype, copy=False).reshape(shape)
 
 
-def min_pool2d(x, kernel_size, *, stride=None, padding=0):
+def min_pool2d(x, kernel_size, *, stride=None, padding=0, return_indices=False):
     """Minimum over each window: ``-max_pool2d(-x)`` (padding acts as ``+inf``).
 
     Parameters
@@ -216,10 +215,13 @@ def min_pool2d(x, kernel_size, *, stride=None, padding=0):
         Defaults to `kernel_size`.
     padding : int or (int, int), optional
         At most half the kernel.
+    return_indices : bool, optional
+        Also return the flat index of each window's arg-min (see `max_pool2d`).
 
     Returns
     -------
     (..., Ho, Wo) ndarray
+    indices : (..., Ho, Wo) int64 ndarray, only with `return_indices`
 
     Examples
     --------
@@ -227,10 +229,12 @@ def min_pool2d(x, kernel_size, *, stride=None, padding=0):
     array([[1., 0.]])
     """
     x, _ = _setup(x, kernel_size, stride, padding)
-    return -max_pool2d(-x, kernel_size, stride=stride, padding=padding)
+    out = max_pool2d(-x, kernel_size, stride=stride, padding=padding,
+                     return_indices=return_indices)
+    return (-out[0], out[1]) if return_indices else -out
 
 
-def min_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0):
+def min_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0, indices=None):
     """Gradient of `min_pool2d`: each window's gradient goes to its arg-min (the first on ties).
 
     Parameters
@@ -240,6 +244,8 @@ def min_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0):
         The input of the forward pass.
     kernel_size, stride, padding
         As given to `min_pool2d`.
+    indices : (..., Ho, Wo) int ndarray, optional
+        From ``min_pool2d(..., return_indices=True)``; found again if not given.
 
     Returns
     -------
@@ -252,7 +258,10 @@ def min_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0):
            [0., 0.]])
     """
     x, _ = _setup(x, kernel_size, stride, padding)
-    return max_pool2d_backward(grad_out, -x, kernel_size, stride=stride, padding=padding)
+    if indices is None:
+        x = -x
+    return max_pool2d_backward(grad_out, x, kernel_size, stride=stride, padding=padding,
+                               indices=indices)
 
 
 def _avg_divisor(x, geom, count_include_pad):

@@ -175,7 +175,7 @@ def train(
     >>> len(h.step_loss), h.steps_per_epoch, h.epochs
     (8, 4, 2)
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     x, y = _check_data(train_data, "train_data")
     if test_data is not None:

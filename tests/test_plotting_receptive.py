@@ -25,7 +25,7 @@ def test_plot_footprints():
     fp[0:3, 1:4] = True
     fig = plot_footprints([fp, fp], [(0, 3, 1, 4), (-1, 3, 1, 4)], titles=["x", "y"])
     assert len(fig.axes) == 2
-    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), fp.astype(float))
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array() == 1.0, fp)
     red = fig.axes[1].patches[0]
     assert (red.get_x(), red.get_y(), red.get_width(), red.get_height()) == (0.5, -1.5, 3, 4)
     assert fig.axes[1].get_title() == "y"

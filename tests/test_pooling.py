@@ -229,3 +229,26 @@ def test_other_bad_input():
         max_pool2d_backward(np.ones((3, 3)), np.ones((4, 4)), 2)
     with pytest.raises(ValueError, match="`grad_out`"):
         kmax_pool1d_backward(np.ones(3), np.ones(4), 2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(pool_cases(), st.integers(0, 2**32 - 1))
+def test_max_pool2d_indices_match_torch(case, seed):
+    shape, kernel, stride, padding, dtype = case
+    x = _values(shape, dtype, seed)
+    y, idx = max_pool2d(x, kernel, stride=stride, padding=padding, return_indices=True)
+    t = torch.from_numpy(x)
+    while t.ndim < 3:
+        t = t[None]
+    ty, tidx = F.max_pool2d(t, kernel, stride=stride, padding=padding, return_indices=True)
+    np.testing.assert_array_equal(y, ty.numpy().reshape(y.shape))
+    np.testing.assert_array_equal(idx, tidx.numpy().reshape(idx.shape))
+    g = _values(y.shape, dtype, seed + 1, distinct=False)
+    np.testing.assert_array_equal(
+        max_pool2d_backward(g, x, kernel, stride=stride, padding=padding, indices=idx),
+        max_pool2d_backward(g, x, kernel, stride=stride, padding=padding))
+
+
+def test_max_pool2d_backward_bad_indices():
+    with pytest.raises(ValueError, match="`indices`"):
+        max_pool2d_backward(np.ones((2, 2)), np.ones((4, 4)), 2, indices=np.zeros((2, 2)))

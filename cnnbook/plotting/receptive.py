@@ -68,7 +68,8 @@ def plot_footprints(footprints, windows, titles=None):
             raise ValueError("each footprint must be 2-D")
         r0, r1, c0, c1 = win
         ax = axes[0, k]
-        show_image(ax, fp.astype(float), cmap="Blues", vmin=0, vmax=1.3,
+        # image pixels outside the footprint light grey-blue, outside the image white
+        show_image(ax, np.where(fp, 1.0, 0.12), cmap="Blues", vmin=0, vmax=1.2,
                    title=None if titles is None else titles[k])  # fmt: skip
         ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0, r1 - r0, fill=False,
                                ec="tab:red", lw=1.5))  # fmt: skip

@@ -9,7 +9,8 @@ from ._base import new_axes, new_grid, show_image
 __all__ = ["plot_accuracy_bars", "plot_accuracy_curves", "plot_loss_curves", "plot_samples"]
 
 
-def plot_samples(images, labels, *, class_names=None, predictions=None, ncols=10):
+def plot_samples(images, labels, *, class_names=None, predictions=None, ncols=10,
+                 cmap="gray_r"):
     """A grid of images titled with their labels (and predictions, red where wrong).
 
     Parameters
@@ -20,6 +21,8 @@ def plot_samples(images, labels, *, class_names=None, predictions=None, ncols=10
         Names of the classes; default the numbers.
     predictions : (N,) array_like of int, optional
     ncols : int, optional
+    cmap : str, optional
+        Default ``"gray_r"``: high values dark, like ink on paper.
 
     Returns
     -------
@@ -43,7 +46,7 @@ def plot_samples(images, labels, *, class_names=None, predictions=None, ncols=10
             ax.set_axis_off()
             continue
         title = name(labels[k])
-        show_image(ax, images[k], cmap="gray_r")
+        show_image(ax, images[k], cmap=cmap)
         if predictions is not None:
             wrong = predictions[k] != labels[k]
             title = f"{title}\n→ {name(predictions[k])}"
@@ -173,6 +176,6 @@ def plot_accuracy_bars(labels, train_accuracy, test_accuracy, *, params=None, ax
         ticks = [f"{name}\n{int(n):,} params" for name, n in zip(labels, params, strict=True)]
     ax.set_xticks(pos, ticks, fontsize=8)
     ax.set_ylabel("accuracy (%)")
-    ax.set_ylim(0, 105)
-    ax.legend(frameon=False, loc="lower right")
+    ax.set_ylim(0, 118)
+    ax.legend(frameon=False, loc="upper center", ncols=2)
     return fig
