@@ -23,7 +23,7 @@ __all__ = ["CONFIGS", "flip_shift", "main", "run"]
 
 #: the runs of each device: target accuracy, model widths and training options
 CONFIGS = {
-    "cpu": dict(target=0.91, widths=(16, 32), epochs=4, batch_size=128, lr=5e-3,
+    "cpu": dict(target=0.91, widths=(16, 32, 64), epochs=4, batch_size=128, lr=5e-3,
                 augment=False),
     "cuda": dict(target=0.94, widths=(64, 128, 256), epochs=16, batch_size=512, lr=4e-3,
                  augment=True),

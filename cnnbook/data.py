@@ -181,8 +181,12 @@ def _candidate_dirs(data_dir):
     if os.environ.get("CNNBOOK_DATA"):
         env = Path(os.environ["CNNBOOK_DATA"])
         dirs += [env / "fashion-mnist", env]
-    dirs.append(DEBIAN_FASHION_DIR)
+    dirs += [DEBIAN_FASHION_DIR, _cache_dir()]
     return dirs
+
+
+def _cache_dir():
+    return Path.home() / ".cache" / "cnnbook" / "fashion-mnist"
 
 
 def _find_file(directory, name):
@@ -205,11 +209,12 @@ def load_fashion_mnist(*, data_dir=None, download=False, fetch=None):
     Looks for the four idx files (``train-images-idx3-ubyte[.gz]`` etc.) in, in order:
     ``data_dir`` if given (and nowhere else); ``$CNNBOOK_DATA/fashion-mnist`` and
     ``$CNNBOOK_DATA``; Debian's ``/usr/share/datasets/fashion-mnist`` (package
-    ``dataset-fashion-mnist``). If a file is in none of them and ``download=True``, it is fetched
-    from the official mirror and saved (gzip) into ``data_dir`` or ``$CNNBOOK_DATA`` or
-    ``~/.cache/cnnbook/fashion-mnist``. Every file is verified against :data:`FASHION_SHA256`,
-    the SHA-256 of the **decompressed** bytes (Debian's ``.gz`` files are recompressed, so only
-    the decompressed bytes match the official ones).
+    ``dataset-fashion-mnist``); ``~/.cache/cnnbook/fashion-mnist``. If a file is in none of them
+    and ``download=True``, it is fetched from the official mirror and saved (gzip) into
+    ``data_dir``, else ``$CNNBOOK_DATA/fashion-mnist``, else ``~/.cache/cnnbook/fashion-mnist``.
+    Every file is verified against :data:`FASHION_SHA256`, the SHA-256 of the **decompressed**
+    bytes (Debian's ``.gz`` files are recompressed, so only the decompressed bytes match the
+    official ones).
 
     Parameters
     ----------
@@ -248,10 +253,12 @@ def load_fashion_mnist(*, data_dir=None, download=False, fetch=None):
             data = _checked(_decompress(path.read_bytes()), name)
         elif download:
             data = _checked(_decompress((fetch or _fetch_url)(f"{FASHION_URL}{name}.gz")), name)
-            target = Path(
-                data_dir or os.environ.get("CNNBOOK_DATA") or Path.home() / ".cache" / "cnnbook"
-            )
-            target = target if data_dir is not None else target / "fashion-mnist"
+            if data_dir is not None:
+                target = Path(data_dir)
+            elif os.environ.get("CNNBOOK_DATA"):
+                target = Path(os.environ["CNNBOOK_DATA"]) / "fashion-mnist"
+            else:
+                target = _cache_dir()
             target.mkdir(parents=True, exist_ok=True)
             (target / f"{name}.gz").write_bytes(gzip.compress(data))
         else:

@@ -61,12 +61,12 @@ def lecture_cnn(*, conv=nn.Conv2d, activation=True, seed=0):
             nn.Flatten(),
             nn.Linear(50 * 5 * 5, 100), nn.ReLU(),
             nn.Linear(100, 10),
-        )  # fmt: skip
+        )
 
     return _seeded(build, seed)
 
 
-def small_cnn(*, widths=(16, 32), in_channels=1, input_size=28, num_classes=10, seed=0):
+def small_cnn(*, widths=(16, 32, 64), in_channels=1, input_size=28, num_classes=10, seed=0):
     """A small modern CNN: blocks of 3×3 conv → BatchNorm → ReLU → 2×2 max pool, then flatten
     and one linear layer.
 

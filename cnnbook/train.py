@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 
-__all__ = ["History", "conv_positions", "evaluate", "scale_gradients", "train"]
+__all__ = [
+    "History",
+    "conv_positions",
+    "evaluate",
+    "scale_gradients",
+    "sgd_with_lr_factors",
+    "train",
+]
 
 
 @dataclass
@@ -315,3 +322,37 @@ def scale_gradients(model, factors):
     if unknown:
         raise ValueError(f"`factors` names unknown parameters: {sorted(unknown)}")
     return [params[name].register_hook(lambda g, f=float(f): g * f) for name, f in factors.items()]
+
+
+def sgd_with_lr_factors(factors, *, lr):
+    """An ``optimizer`` for :func:`train`: plain SGD, named parameters at ``lr * factor``.
+
+    Parameters
+    ----------
+    factors : dict
+        ``{parameter name: factor}``; every other parameter gets ``lr``.
+    lr : float
+
+    Returns
+    -------
+    callable
+        ``make(model) -> torch.optim.SGD`` with one parameter group per named parameter.
+
+    Examples
+    --------
+    >>> layer = torch.nn.Linear(2, 1)
+    >>> opt = sgd_with_lr_factors({"weight": 0.5}, lr=0.1)(layer)
+    >>> [g["lr"] for g in opt.param_groups]
+    [0.05, 0.1]
+    """
+
+    def make(model):
+        params = dict(model.named_parameters())
+        unknown = set(factors) - set(params)
+        if unknown:
+            raise ValueError(f"`factors` names unknown parameters: {sorted(unknown)}")
+        groups = [{"params": [params[n]], "lr": lr * f} for n, f in factors.items()]
+        rest = [p for n, p in params.items() if n not in factors]
+        return torch.optim.SGD([*groups, {"params": rest}], lr=lr)
+
+    return make

@@ -96,6 +96,7 @@ def fake_fashion(monkeypatch, tmp_path):
     monkeypatch.setattr(data, "FASHION_SHA256", sums)
     monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "debian")
     monkeypatch.delenv("CNNBOOK_DATA", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # the download cache lives under ~
     return arrays, raw
 
 
@@ -198,3 +199,17 @@ def test_position_task():
     assert abs(xn.std().item() - (0.25 + 1 / 16 * 15 / 16) ** 0.5) < 0.02  # noise plus the spike
     with pytest.raises(ValueError, match="noise"):
         data.position_task(2, noise=-1)
+
+
+def test_fashion_download_to_home_cache_is_found_again(fake_fashion, tmp_path):
+    arrays, raw = fake_fashion
+    calls = []
+
+    def fetch(url):
+        calls.append(url)
+        return raw[url.rsplit("/", 1)[1].removesuffix(".gz")]  # uncompressed works too
+
+    check(load_fashion_mnist(download=True, fetch=fetch), arrays)
+    assert (tmp_path / "home" / ".cache" / "cnnbook" / "fashion-mnist").is_dir()
+    check(load_fashion_mnist(), arrays)  # found in the cache, no download needed
+    assert len(calls) == 4

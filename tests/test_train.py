@@ -4,7 +4,14 @@ import torch
 
 from cnnbook.data import load_mnist_5k, to_tensor
 from cnnbook.models import lecture_cnn, mlp
-from cnnbook.train import History, conv_positions, evaluate, scale_gradients, train
+from cnnbook.train import (
+    History,
+    conv_positions,
+    evaluate,
+    scale_gradients,
+    sgd_with_lr_factors,
+    train,
+)
 
 
 @pytest.fixture(scope="module")
@@ -100,12 +107,7 @@ def test_scale_gradients_average_equals_smaller_lr(tiny):
         h.remove()
 
     # (b) the sum, with the convolutions' learning rate divided by positions
-    def per_layer_sgd(model):
-        named = dict(model.named_parameters())
-        groups = [{"params": [named[k]], "lr": 0.1 / v} for k, v in positions.items()]
-        rest = [p for k, p in named.items() if k not in positions]
-        return torch.optim.SGD([*groups, {"params": rest}], lr=0.1)
-
+    per_layer_sgd = sgd_with_lr_factors({k: 1 / v for k, v in positions.items()}, lr=0.1)
     summed = lecture_cnn(seed=2)
     hb = train(summed, train_data, batch_size=50, max_steps=3, optimizer=per_layer_sgd,
                device="cpu")  # fmt: skip
