@@ -6,11 +6,11 @@ pattern appears at many places, so one small filter, slid over the whole image, 
 
 import numpy as np
 
-from ._check import as_float_array, check_ndim, check_nonnegative
+from ._check import as_float_array, check_ndim, check_nonnegative, check_positive
 from .conv import conv2d
-from .pooling import max_pool2d
+from .pooling import avg_pool2d, max_pool2d
 
-__all__ = ["match_template", "find_peaks"]
+__all__ = ["match_template", "find_peaks", "detect_subsampled"]
 
 
 def match_template(image, template):
@@ -94,3 +94,45 @@ def find_peaks(response, *, threshold, min_distance=1):
     rows, cols = np.nonzero((response >= local_max) & (response > threshold))
     order = np.argsort(-response[rows, cols], kind="stable")
     return np.stack([rows[order], cols[order]], axis=1).astype(int)
+
+
+def detect_subsampled(image, template, factor, *, threshold, min_distance):
+    """Find a template in an image after subsampling both by the same factor.
+
+    Both are reduced by averaging ``factor x factor`` blocks (:func:`cnnbook.avg_pool2d`), then
+    matched with :func:`match_template`; the peaks are found with :func:`find_peaks` with the
+    neighbourhood ``min_distance // factor``. Chapter 1 uses it to measure that subsampling
+    keeps the object: the detections survive.
+
+    Parameters
+    ----------
+    image : (H, W) array_like
+    template : (h, w) array_like
+        At least ``factor`` pixels high and wide.
+    factor : int
+        Subsampling factor, >= 1 (1 leaves both unchanged).
+    threshold : float
+        As in :func:`find_peaks`.
+    min_distance : int
+        Neighbourhood half-width at full resolution.
+
+    Returns
+    -------
+    peaks : (P, 2) ndarray of int
+        Detections in the subsampled image's coordinates, strongest first.
+
+    Examples
+    --------
+    >>> image = np.zeros((16, 16)); image[4:8, 8:12] = np.kron(np.eye(2), np.ones((2, 2)))
+    >>> detect_subsampled(image, image[4:8, 8:12], 2, threshold=0.9, min_distance=2).tolist()
+    [[2, 4]]
+    """
+    image = check_ndim(as_float_array(image, "image"), 2, "image")
+    template = check_ndim(as_float_array(template, "template"), 2, "template")
+    k = check_positive(factor, "factor")
+    if k > min(template.shape):
+        raise ValueError(f"`factor` ({k}) must not exceed the template's size {template.shape}")
+    small_image = avg_pool2d(image[None, None], k)[0, 0]
+    small_template = avg_pool2d(template[None, None], k)[0, 0]
+    response = match_template(small_image, small_template)
+    return find_peaks(response, threshold=threshold, min_distance=min_distance // k)

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from skimage import data
 from skimage.feature import match_template as skimage_match_template
 
-from cnnbook.detect import find_peaks, match_template
+from cnnbook.detect import detect_subsampled, find_peaks, match_template
 
 
 @settings(max_examples=30, deadline=None)
@@ -79,3 +79,32 @@ def test_find_peaks_rejects_bad_input():
         find_peaks(np.zeros((3, 3)), threshold="high")
     with pytest.raises(ValueError, match="response"):
         find_peaks(np.zeros(3), threshold=0)
+
+
+def test_detect_subsampled_factor_one_is_plain_detection():
+    coins = data.coins().astype(np.float64) / 255
+    template = coins[95:135, 85:125]
+    direct = find_peaks(match_template(coins, template), threshold=0.5, min_distance=20)
+    np.testing.assert_array_equal(
+        detect_subsampled(coins, template, 1, threshold=0.5, min_distance=20), direct
+    )
+
+
+def test_detect_subsampled_matches_block_averages_done_by_hand():
+    rng = np.random.default_rng(3)
+    image, k = rng.random((24, 30)), 3
+    template = image[6:15, 9:18]
+    by_hand_image = image.reshape(8, 3, 10, 3).mean(axis=(1, 3))
+    by_hand_template = template.reshape(3, 3, 3, 3).mean(axis=(1, 3))
+    expected = find_peaks(match_template(by_hand_image, by_hand_template), threshold=0.2,
+                          min_distance=2)
+    got = detect_subsampled(image, template, k, threshold=0.2, min_distance=6)
+    np.testing.assert_array_equal(got, expected)
+    assert [2, 3] in got.tolist()  # the template's own place, in subsampled coordinates
+
+
+def test_detect_subsampled_rejects_bad_factor():
+    with pytest.raises(ValueError, match="factor"):
+        detect_subsampled(np.eye(8), np.eye(2), 3, threshold=0.5, min_distance=1)
+    with pytest.raises(TypeError, match="factor"):
+        detect_subsampled(np.eye(8), np.eye(4), 2.0, threshold=0.5, min_distance=1)
