@@ -40,7 +40,8 @@ def _is_external(url):
 
 
 def _pages(site):
-    return sorted(site.rglob("*.html"))
+    """The site's pages (the theme leaves unrendered Jinja templates in _static: not pages)."""
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts)
 
 
 def test_there_are_chapters():
