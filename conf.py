@@ -37,6 +37,8 @@ suppress_warnings = ["toc.excluded", "toc.empty_glob", "ref.ref", "ref.doc"] if 
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
 myst_heading_anchors = 3
+numfig = True
+numfig_secnum_depth = 1  # "Fig. 5.2": figures, tables and exercises numbered per chapter
 
 # --- execution -------------------------------------------------------------------------------
 nb_execution_mode = "cache"
