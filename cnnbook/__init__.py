@@ -31,6 +31,8 @@ _PUBLIC = {
     "dynamic_k": "pooling",
     "receptive_field": "receptive",
     "fc_params": "counting",
+    "saliency_map": "visualize.attribution",
+    "occlusion_map": "visualize.attribution",
     "conv_params": "counting",
 }
 

@@ -201,10 +201,12 @@ def _conv2d_fast(x, weight, bias, geom):
                           _ic.take(cols_buf, (c, kh, kw, m, ho * wq)))
         prod = _ic.take(prod_buf, (g, k_g, m * ho * wq))
         np.matmul(wmat, cols.reshape(g, ckk, m * ho * wq), out=prod)  # the product
-        if bias is not None:
-            prod += bias.reshape(g, k_g, 1)
-        # (K, m, Ho, Wq) -> (m, K, Ho, Wo): drop the junk columns
-        out[n0:n0 + m] = prod.reshape(n_out, m, ho, wq)[..., :wo].transpose(1, 0, 2, 3)
+        # (K, m, Ho, Wq) -> (m, K, Ho, Wo): drop the junk columns, add the bias on the way
+        prod = prod.reshape(n_out, m, ho, wq)[..., :wo].transpose(1, 0, 2, 3)
+        if bias is None:
+            out[n0:n0 + m] = prod
+        else:
+            np.add(prod, bias.reshape(n_out, 1, 1), out=out[n0:n0 + m])
     return out
 
 

@@ -72,24 +72,28 @@ def _padded(x, geom, value):
 
 
 def _argmax(x, geom):
-    """Maximum of every window and the flat index (into the H x W plane) of the cell holding it:
-    the first such cell in row-major order on ties, and a NaN beats everything (as in torch)."""
+    """Maximum of every window and the offset ``t = i * kw + j`` of the cell holding it inside
+    its window: the first such cell in row-major order on ties, and a NaN beats everything (the
+    last NaN, as torch's ``val > maxval || isnan(val)`` picks)."""
+    views = [v for _, v in _offsets(_padded(x, geom, -np.inf), geom)]
+    best = views[0].copy()
+    for v in views[1:]:
+        np.maximum(best, v, out=best)  # a NaN propagates
+    found, where = np.zeros(best.shape, bool), np.zeros(best.shape, np.min_scalar_type(len(views)))
+    for v in views:  # where = how many cells come before the first one equal to the maximum
+        found |= v == best
+        where += ~found
+    if np.isnan(best).any():
+        for t, v in enumerate(views):
+            np.copyto(where, t, where=np.isnan(v))
+    return best, where
+
+
+def _flat_index(where, x, geom):
+    """Window offsets from `_argmax` -> flat indices ``h * W + w`` into the H x W plane."""
     (kh, kw), (sh, sw), (ph, pw), (ho, wo) = geom
-    nan = bool(np.isnan(x).any())
-    best, where = None, None
-    for t, v in _offsets(_padded(x, geom, -np.inf), geom):
-        if best is None:
-            best, where = v.copy(), np.zeros(v.shape, np.int64)
-            continue
-        take = np.greater(v, best)
-        if nan:
-            take |= np.isnan(v)  # torch: `val > maxval || isnan(val)`
-        np.copyto(best, v, where=take)
-        np.copyto(where, t, where=take)
-    i, j = np.divmod(where, kw)  # offset inside the window -> position in the plane
-    i += np.arange(ho)[:, None] * sh - ph
-    j += np.arange(wo) * sw - pw
-    return best, i * x.shape[-1] + j
+    cell = (np.arange(kh)[:, None] * x.shape[-1] + np.arange(kw)).ravel()  # offset t -> plane
+    return (np.arange(ho)[:, None] * sh - ph) * x.shape[-1] + np.arange(wo) * sw - pw + cell[where]
 
 
 def _scatter(values_at, x, geom):
@@ -140,7 +144,8 @@ def max_pool2d(x, kernel_size, *, stride=None, padding=0, return_indices=False):
     """
     x, geom = _setup(x, kernel_size, stride, padding)
     if return_indices:
-        return _argmax(x, geom)
+        best, where = _argmax(x, geom)
+        return best, _flat_index(where, x, geom)
     (kh, kw), (sh, sw), (ph, pw), (ho, wo) = geom
     if (kh, kw) == (sh, sw) and not (ph or pw):  # tiles: a reshape, no copies
         tiles = x[..., :ho * kh, :wo * kw].reshape(x.shape[:-2] + (ho, kh, wo, kw))
@@ -184,7 +189,7 @@ def max_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0, ind
     x, geom = _setup(x, kernel_size, stride, padding)
     grad_out = _check_grad(grad_out, x, geom)
     if indices is None:
-        indices = _argmax(x, geom)[1]
+        indices = _flat_index(_argmax(x, geom)[1], x, geom)
     indices = np.asarray(indices)
     if indices.shape != grad_out.shape or indices.dtype.kind not in "iu":
         raise ValueError(f"`indices` must be integers of shape {grad_out.shape}")

@@ -144,6 +144,24 @@ def test_max_pool2d_nan_and_fast_path():
                                                                      k).numpy())
 
 
+def test_max_pool2d_indices_ties_and_nans_match_torch():
+    # ties go to the first cell of the window, NaN wins (the last NaN, as torch), on both the
+    # tiles path (kernel == stride, no padding) and the general one
+    x = np.array([[1.0, np.nan, np.nan, 0.0, 4.0, 4.0], [np.nan, 2.0, 5.0, 5.0, 4.0, 4.0],
+                  [3.0, 3.0, 1.0, 1.0, -1.0, 7.0], [3.0, 3.0, 1.0, 2.0, 7.0, 7.0]])[None, None]
+    for k, s, p in [(2, 2, 0), (3, 1, 1), (2, 1, 0), ((2, 3), (2, 3), 0)]:
+        y, idx = max_pool2d(x, k, stride=s, padding=p, return_indices=True)
+        ty, tidx = F.max_pool2d(torch.from_numpy(x), k, stride=s, padding=p, return_indices=True)
+        np.testing.assert_array_equal(y, ty.numpy())
+        np.testing.assert_array_equal(idx, tidx.numpy())
+        gy = np.arange(1.0, y.size + 1).reshape(y.shape)
+        gx = max_pool2d_backward(gy, x, k, stride=s, padding=p)
+        _, tg = _torch_pool(F.max_pool2d, x, gy, k, stride=s, padding=p)
+        np.testing.assert_array_equal(gx, tg)
+        np.testing.assert_array_equal(max_pool2d_backward(gy, x, k, stride=s, padding=p,
+                                                          indices=idx), tg)
+
+
 def test_lecture_max_pooling_example():
     # the 4x4 feature map of filter 1 on the lecture's 6x6 image, pooled 2x2
     y1 = np.array([[3, -1, -3, -1], [-3, 1, 0, -3], [-3, -3, 0, 1], [3, -2, -2, -1]])

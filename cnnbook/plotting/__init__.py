@@ -11,11 +11,15 @@ from .basics import *  # noqa: F403
 from .basics import __all__ as _basics
 from .conv import *  # noqa: F403
 from .conv import __all__ as _conv
+from .dream import *  # noqa: F403
+from .dream import __all__ as _dream
 from .pooling import *  # noqa: F403
 from .pooling import __all__ as _pooling
 from .receptive import *  # noqa: F403
 from .receptive import __all__ as _receptive
 from .training import *  # noqa: F403
 from .training import __all__ as _training
+from .visualize import *  # noqa: F403
+from .visualize import __all__ as _visualize
 
-__all__ = [*_animation, *_basics, *_conv, *_pooling, *_receptive, *_training]
+__all__ = [*_animation, *_basics, *_conv, *_pooling, *_receptive, *_training, *_visualize, *_dream]
