@@ -64,6 +64,7 @@ html: $(STAMP) $(MATHJAX) sysdeps-book
 
 # --- tests -------------------------------------------------------------------------------------
 unit: $(STAMP)
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --ignore=tests/site tests cnnbook
 
 site: html sysdeps-test

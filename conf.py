@@ -58,7 +58,8 @@ bibtex_default_style = "plain"
 # --- API page --------------------------------------------------------------------------------
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
-autodoc_inherit_docstrings = False  # torch.autograd.Function.forward's docstring has links to torch's docs
+# torch.autograd.Function.forward's own docstring links into torch's docs: do not inherit it
+autodoc_inherit_docstrings = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
