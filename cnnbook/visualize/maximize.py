@@ -19,8 +19,8 @@ __all__ = ["Maximized", "maximize_activation"]
 Maximized = namedtuple("Maximized", ["image", "scores"])
 Maximized.__doc__ = """Result of :func:`maximize_activation`.
 
-image : (U, *input_shape) torch.Tensor
-    The optimised input for each of the ``U`` units.
+image : torch.Tensor
+    The optimised input for each of the ``U`` units, of shape ``(U, *input_shape)``.
 scores : (steps + 1, U) torch.Tensor
     Each unit's activation (without the penalty) before every step and after the last.
 """
