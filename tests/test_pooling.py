@@ -1,4 +1,4 @@
-"""Pooling against torch.nn.functional and autograd; k-max and dynamic k by hand."""
+"""Pooling against torch.nn.functional and autograd."""
 
 import math
 
@@ -12,9 +12,6 @@ from hypothesis import strategies as st
 from cnnbook.pooling import (
     avg_pool2d,
     avg_pool2d_backward,
-    dynamic_k,
-    kmax_pool1d,
-    kmax_pool1d_backward,
     lp_pool2d,
     lp_pool2d_backward,
     max_pool2d,
@@ -175,36 +172,6 @@ def test_max_pool_is_invariant_to_a_small_shift():
     np.testing.assert_array_equal(max_pool2d(x, 2), max_pool2d(shifted, 2))
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.integers(1, 12), st.data(), st.integers(0, 2**32 - 1))
-def test_kmax_pool1d_matches_torch_topk(length, data, seed):
-    k = data.draw(st.integers(1, length))
-    x = _values((3, length), np.float64, seed)
-    idx = torch.from_numpy(x).topk(k, dim=-1).indices.sort(dim=-1).values.numpy()
-    np.testing.assert_array_equal(kmax_pool1d(x, k), np.take_along_axis(x, idx, -1))
-    t = torch.from_numpy(x).requires_grad_()
-    g = _values((3, k), np.float64, seed + 1, distinct=False)
-    torch.take_along_dim(t, torch.from_numpy(idx), -1).backward(torch.from_numpy(g))
-    np.testing.assert_array_equal(kmax_pool1d_backward(g, x, k), t.grad.numpy())
-
-
-def test_kmax_pool1d_keeps_order_and_breaks_ties_early():
-    np.testing.assert_array_equal(kmax_pool1d([1, 9, 2, 8, 3, 7], 3), [9, 8, 7])
-    np.testing.assert_array_equal(kmax_pool1d([5, 1, 5, 5], 2), [5, 5])
-    np.testing.assert_array_equal(kmax_pool1d_backward([1, 2], [5, 1, 5, 5], 2), [1, 0, 2, 0])
-
-
-def test_dynamic_k_paper_formula():
-    # Kalchbrenner et al. 2014: L = 3, s = 18, k_top = 3 -> k1 = 12, k2 = 6, k3 = 3
-    assert [dynamic_k(l, 3, 18, 3) for l in (1, 2, 3)] == [12, 6, 3]
-    for layers in range(1, 5):
-        for length in range(1, 30):
-            for layer in range(1, layers + 1):
-                expected = max(2, math.ceil((layers - layer) / layers * length))
-                assert dynamic_k(layer, layers, length, 2) == expected
-    assert dynamic_k(1, 2, 3, 5) == 5  # k_top wins for short sentences
-
-
 # --- bad input -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fn", [max_pool2d, min_pool2d, avg_pool2d])
@@ -233,20 +200,8 @@ def test_other_bad_input():
         lp_pool2d(np.ones((2, 2)), math.inf, 2)
     with pytest.raises(TypeError, match="`p`"):
         lp_pool2d(np.ones((2, 2)), "2", 2)
-    with pytest.raises(ValueError, match="`k`.*larger"):
-        kmax_pool1d(np.ones(3), 4)
-    with pytest.raises(ValueError, match="`k`"):
-        kmax_pool1d(np.ones(3), 0)
-    with pytest.raises(TypeError, match="`k`"):
-        kmax_pool1d(np.ones(3), 1.0)
-    with pytest.raises(ValueError, match="`layer`"):
-        dynamic_k(4, 3, 10, 2)
-    with pytest.raises(ValueError, match="`k_top`"):
-        dynamic_k(1, 3, 10, 0)
     with pytest.raises(ValueError, match="`grad_out`"):
         max_pool2d_backward(np.ones((3, 3)), np.ones((4, 4)), 2)
-    with pytest.raises(ValueError, match="`grad_out`"):
-        kmax_pool1d_backward(np.ones(3), np.ones(4), 2)
 
 
 @settings(max_examples=30, deadline=None)
