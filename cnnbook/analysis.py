@@ -13,7 +13,7 @@ from .conv import conv_output_size
 from .counting import conv_params, fc_params
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d, min_pool2d
 
-__all__ = ["layer_costs", "shift_unchanged_share"]
+__all__ = ["layer_costs", "shift_unchanged_share", "stage_values"]
 
 _POOLS = {
     "max": max_pool2d,
@@ -144,3 +144,37 @@ def layer_costs(input_shape, layers):
         out.append({"name": kind, "shape": shape, "values": int(np.prod(shape)),
                     "params": int(params), "mult_adds": int(mult_adds)})
     return out
+
+
+def stage_values(records, stages):
+    """Numbers in the output of each named stage of a :func:`layer_costs` trace.
+
+    Convolutions and poolings are numbered in order (``conv1``, ``pool1``, ``conv2``, ...);
+    ``flatten`` keeps its name. A stage the network does not have gets NaN, so two designs can be
+    drawn on the same axis.
+
+    Parameters
+    ----------
+    records : list of dict
+        Output of :func:`layer_costs`.
+    stages : sequence of str
+        Stage names, e.g. ``["conv1", "pool1", "flatten"]``.
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    >>> rec = layer_costs((1, 28, 28), [("conv", 25, 3), ("flatten",)])
+    >>> stage_values(rec, ["conv1", "pool1", "flatten"])
+    [16900.0, nan, 16900.0]
+    """
+    found, count = {}, {"conv": 0, "pool": 0}
+    for r in records:
+        if r["name"] in count:
+            count[r["name"]] += 1
+            found[f"{r['name']}{count[r['name']]}"] = float(r["values"])
+        elif r["name"] == "flatten":
+            found["flatten"] = float(r["values"])
+    return [found.get(s, float("nan")) for s in stages]

@@ -95,6 +95,12 @@ class ReceptiveField:
         start = index * self.stride - self.padding
         return start, start + self.size
 
+    def as_row(self):
+        """The record as a table row (a dict): layer, its k/s/p, output size, and the RF."""
+        return {"layer": self.name, "k": self.layer.kernel_size, "s": self.layer.stride,
+                "p": self.layer.padding, "output": self.output_size, "RF size": self.size,
+                "eff. stride": self.stride, "eff. padding": self.padding}
+
 
 # ---- reading layers -----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnnbook.analysis import layer_costs, shift_unchanged_share
+from cnnbook.analysis import layer_costs, shift_unchanged_share, stage_values
 
 
 def _share_torch(x, k, shift=1, active_only=False):
@@ -120,3 +120,15 @@ def test_layer_costs_mult_adds_of_the_lecture_network():
 def test_layer_costs_rejects_bad_stacks(shape, layers):
     with pytest.raises(ValueError):
         layer_costs(shape, layers)
+
+
+def test_stage_values_numbers_stages_and_marks_missing_ones():
+    rec = layer_costs((1, 28, 28), [("conv", 25, 3), ("pool", 2), ("conv", 50, 3), ("pool", 2),
+                                    ("flatten",), ("fc", 10)])
+    stages = ["conv1", "pool1", "conv2", "pool2", "flatten"]
+    assert stage_values(rec, stages) == [25 * 26 * 26, 25 * 13 * 13, 50 * 11 * 11, 50 * 5 * 5,
+                                         1250]
+    no_pool = layer_costs((1, 28, 28), [("conv", 25, 3), ("conv", 50, 3), ("flatten",)])
+    values = stage_values(no_pool, stages)
+    assert values[0] == 25 * 26 * 26 and values[1] != values[1]  # pool1 missing: NaN
+    assert values[2] == 50 * 24 * 24 and values[4] == 50 * 24 * 24

@@ -196,3 +196,11 @@ def test_to_module_has_the_same_geometry():
         assert a == triples(receptive_field(specs))
     fp = gradient_footprint(to_module(alphago_policy_layers()), (1, 19, 19), position=(0, 0))
     assert fp.sum() == 14 * 14 and fp[:14, :14].all()  # a corner unit sees 14×14 of the board
+
+
+def test_as_row_reports_the_layer_and_its_field():
+    rows = [r.as_row() for r in receptive_field(lecture_cnn(), input_size=28)]
+    assert [r["RF size"] for r in rows] == [3, 4, 8, 10]
+    assert [r["output"] for r in rows] == [26, 13, 11, 5]
+    assert rows[1] == {"layer": rows[1]["layer"], "k": 2, "s": 2, "p": 0, "output": 13,
+                       "RF size": 4, "eff. stride": 2, "eff. padding": 0}
