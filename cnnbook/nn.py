@@ -37,7 +37,6 @@ __all__ = [
     "MaxPool2d",
     "MaxPool2dFunction",
     "MinPool2d",
-    "MinPool2dFunction",
     "avg_pool2d",
     "conv2d",
     "kmax_pool1d",
@@ -208,24 +207,6 @@ class MaxPool2dFunction(torch.autograd.Function):
         return _torch(grad, x), None, None, None
 
 
-class MinPool2dFunction(torch.autograd.Function):
-    """``apply(x, kernel_size, stride, padding)``: `cnnbook.min_pool2d`, arg-min backward."""
-
-    @staticmethod
-    def forward(ctx, x, kernel_size, stride, padding):
-        ctx.conf = dict(kernel_size=kernel_size, stride=stride, padding=padding)
-        out, ctx.indices = _pool.min_pool2d(_np(x), return_indices=True, **ctx.conf)
-        ctx.save_for_backward(x)
-        return _torch(out, x)
-
-    @staticmethod
-    @once_differentiable
-    def backward(ctx, grad_out):
-        (x,) = ctx.saved_tensors
-        grad = _pool.min_pool2d_backward(_np(grad_out), _np(x), indices=ctx.indices, **ctx.conf)
-        return _torch(grad, x), None, None, None
-
-
 class AvgPool2dFunction(torch.autograd.Function):
     """``apply(x, kernel_size, stride, padding, count_include_pad)``: `cnnbook.avg_pool2d`."""
 
@@ -298,7 +279,8 @@ def min_pool2d(x, kernel_size, *, stride=None, padding=0):
     tensor([[[[ 0.,  2.],
               [ 8., 10.]]]])
     """
-    return MinPool2dFunction.apply(x, kernel_size, stride, padding)
+    # min = -max(-x), as in cnnbook.min_pool2d; autograd routes the gradient to the arg-min
+    return -MaxPool2dFunction.apply(-x, kernel_size, stride, padding)
 
 
 def avg_pool2d(x, kernel_size, *, stride=None, padding=0, count_include_pad=True):
@@ -367,7 +349,8 @@ class MinPool2d(MaxPool2d):
     torch.Size([1, 3, 5, 5])
     """
 
-    FUNCTION = MinPool2dFunction
+    def forward(self, x):
+        return min_pool2d(x, self.kernel_size, stride=self.stride, padding=self.padding)
 
 
 class AvgPool2d(MaxPool2d):

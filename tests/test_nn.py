@@ -146,3 +146,20 @@ def test_bad_module_arguments():
         cnn.KMaxPool1d(0)
     with pytest.raises(TypeError, match="torch.Tensor"):
         cnn.conv2d(np.zeros((1, 1, 3, 3)), torch.zeros(1, 1, 2, 2))
+
+
+def test_min_pool2d_matches_torch_and_routes_gradient_to_the_arg_min():
+    min_pool2d, MinPool2d = cnn.min_pool2d, cnn.MinPool2d
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 3, 6, 6, generator=g, dtype=torch.float64, requires_grad=True)
+    ours = min_pool2d(x, 3, stride=2, padding=1)
+    ours.sum().backward()
+    ours_grad = x.grad.clone()
+    x.grad = None
+    theirs = -torch.nn.functional.max_pool2d(-x, 3, stride=2, padding=1)
+    theirs.sum().backward()
+    torch.testing.assert_close(ours, theirs)
+    torch.testing.assert_close(ours_grad, x.grad)
+    torch.testing.assert_close(MinPool2d(3, stride=2, padding=1)(x), theirs)
+    small = torch.randn(1, 1, 4, 4, generator=g, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: min_pool2d(t, 2), (small,))
