@@ -43,13 +43,16 @@ define apt_ensure
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing >/dev/null; \
 	  else echo "please install the Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 endef
 
+# Debian packages the chapters read data from (each chapter adds its own to this list)
+BOOK_APT := dataset-fashion-mnist
+
 sysdeps-book:
-	$(call apt_ensure,dataset-fashion-mnist)
+	$(call apt_ensure,$(BOOK_APT))
 
 sysdeps-test:
 	$(call apt_ensure,chromium)
