@@ -14,13 +14,17 @@ import numpy as np
 
 __all__ = [
     "as_float_array",
+    "check_bool",
     "check_choice",
     "check_int",
     "check_ndim",
     "check_nonnegative",
     "check_positive",
+    "check_real",
+    "is_int",
     "pair",
     "positive_pair",
+    "reject_torch",
     "nonnegative_pair",
 ]
 
@@ -28,6 +32,35 @@ __all__ = [
 def _is_int(value):
     """True for Python/numpy integers, False for bool, float and everything else."""
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+is_int = _is_int
+
+
+def check_bool(value, name):
+    """Return `value` as a Python bool; TypeError unless it is a bool (``'no'`` and 1 are not).
+
+    Examples
+    --------
+    >>> check_bool(np.True_, "bias")
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_real(value, name):
+    """Return `value` as a Python float; TypeError unless it is a real number (bool is not).
+
+    Examples
+    --------
+    >>> check_real(np.float32(0.5), "lr")
+    0.5
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__}")
+    return float(value)
 
 
 def check_int(value, name):
@@ -89,7 +122,10 @@ def check_ndim(array, ndims, name):
     allowed = (ndims,) if isinstance(ndims, int) else tuple(ndims)
     ndim = np.ndim(array)
     if ndim not in allowed:
-        want = " or ".join(str(d) for d in allowed)
+        if len(allowed) > 3 and allowed == tuple(range(allowed[0], allowed[-1] + 1)):
+            want = f"at least {allowed[0]}"  # a range such as range(2, 33): numpy's limit
+        else:
+            want = " or ".join(str(d) for d in allowed)
         raise ValueError(
             f"`{name}` must have {want} dimensions, got {ndim} (shape {np.shape(array)})")
     return array
@@ -102,6 +138,13 @@ def check_choice(value, choices, name):
     if value not in choices:
         raise ValueError(f"`{name}` must be one of {sorted(choices)!r}, got {value!r}")
     return value
+
+
+def reject_torch(x, name):
+    """TypeError if `x` is a torch tensor: the numpy functions take numpy arrays only."""
+    if type(x).__module__.startswith("torch"):
+        raise TypeError(f"`{name}` must be a numpy array, got a torch tensor (use .numpy())")
+    return x
 
 
 def as_float_array(x, name):
@@ -117,8 +160,7 @@ def as_float_array(x, name):
     >>> as_float_array(np.ones(2, np.float32), "x").dtype
     dtype('float32')
     """
-    if type(x).__module__.startswith("torch"):
-        raise TypeError(f"`{name}` must be a numpy array, got a torch tensor (use .numpy())")
+    reject_torch(x, name)
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError) as err:  # ragged lists

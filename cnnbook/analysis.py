@@ -8,7 +8,7 @@ pooling saves.
 
 import numpy as np
 
-from ._check import as_float_array, check_choice, check_ndim, check_positive
+from ._check import as_float_array, check_bool, check_choice, check_ndim, check_positive
 from .conv import conv_output_size
 from .counting import conv_params, fc_params
 from .pooling import avg_pool2d, lp_pool2d, max_pool2d, min_pool2d
@@ -67,6 +67,7 @@ def shift_unchanged_share(x, *, kernel_size=1, pool="max", shift=1, active_only=
     k = check_positive(kernel_size, "kernel_size")
     check_choice(pool, set(_POOLS), "pool")
     m = check_positive(shift, "shift")
+    active_only = check_bool(active_only, "active_only")
     h, w = a.shape[2] - 2 * m, a.shape[3] - 2 * m
     h, w = h - h % k, w - w % k  # whole windows only
     if h < k or w < k:
@@ -110,8 +111,10 @@ def layer_costs(input_shape, layers):
     >>> [(r["name"], r["shape"], r["params"]) for r in rec]
     [('conv', (25, 26, 26), 250), ('pool', (25, 13, 13), 0)]
     """
-    shape = tuple(int(s) for s in input_shape)
-    if len(shape) != 3 or min(shape) < 1:
+    if not isinstance(input_shape, (tuple, list)):
+        raise TypeError(f"`input_shape` must be a tuple (C, H, W) of ints, got {input_shape!r}")
+    shape = tuple(check_positive(s, "input_shape") for s in input_shape)
+    if len(shape) != 3:
         raise ValueError(f"`input_shape` must be (C, H, W) of positive ints, got {input_shape}")
     out = []
     for spec in layers:

@@ -38,7 +38,14 @@ def convolve(x, k, mode="full"):
     mode : {'full', 'valid', 'same'}, optional
         ``'full'`` (default): every overlap, size ``L + Lk - 1``. ``'valid'``: only where the
         kernel fits inside `x`, size ``L - Lk + 1``. ``'same'``: the centre of the full result,
-        size ``L`` (as ``numpy.convolve`` / ``scipy.signal.convolve``).
+        size ``L``, as ``scipy.signal.convolve``.
+
+    Notes
+    -----
+    ``mode='same'`` follows scipy, not numpy, when the kernel is longer than the signal: the
+    result always has the size of `x` (``numpy.convolve(x, k, 'same')`` returns
+    ``max(len(x), len(k))`` values). ``convolve([1, 2], [1, 1, 1, 1], mode='same')`` is
+    ``[3, 3]`` where numpy gives ``[1, 3, 3, 3]``. For a kernel no longer than `x` the two agree.
 
     Returns
     -------

@@ -1,10 +1,8 @@
 """Counting parameters: why a convolutional layer is so much smaller than a dense one."""
 
-from ._check import check_positive, positive_pair
+from ._check import check_bool, check_positive, is_int, positive_pair
 
 __all__ = ["fc_params", "conv_params"]
-
-
 
 def fc_params(in_shape, out_features, *, bias=True):
     """Number of parameters of a fully connected layer on a flattened input.
@@ -14,7 +12,8 @@ def fc_params(in_shape, out_features, *, bias=True):
     Parameters
     ----------
     in_shape : int or tuple of int
-        Shape of one input, e.g. ``(C, H, W)``; its values are flattened.
+        Shape of one input, e.g. ``(C, H, W)``; its values are flattened. Python and numpy
+        integers are accepted (``np.int64(784)``, ``x.shape``); floats are not.
     out_features : int
         Number of neurons of the layer.
     bias : bool, optional
@@ -29,13 +28,20 @@ def fc_params(in_shape, out_features, *, bias=True):
     >>> fc_params((1, 28, 28), 100)
     78500
     """
-    shape = (in_shape,) if isinstance(in_shape, int) else tuple(in_shape)
+    if is_int(in_shape):
+        shape = (in_shape,)
+    elif isinstance(in_shape, (tuple, list)):
+        shape = tuple(in_shape)
+    else:
+        raise TypeError(f"`in_shape` must be an int or a tuple of ints, got "
+                        f"{type(in_shape).__name__}")
     if not shape:
         raise ValueError("`in_shape` must not be empty")
     n_in = 1
     for d in shape:
         n_in *= check_positive(d, "in_shape")
     out_features = check_positive(out_features, "out_features")
+    bias = check_bool(bias, "bias")
     return n_in * out_features + (out_features if bias else 0)
 
 
@@ -71,6 +77,7 @@ def conv_params(in_channels, out_channels, kernel_size, *, groups=1, bias=True):
     out_channels = check_positive(out_channels, "out_channels")
     groups = check_positive(groups, "groups")
     kh, kw = positive_pair(kernel_size, "kernel_size")
+    bias = check_bool(bias, "bias")
     if in_channels % groups or out_channels % groups:
         raise ValueError(
             f"`groups` ({groups}) must divide in_channels ({in_channels}) "

@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._check import check_bool, check_positive, check_real, reject_torch
+
 __all__ = [
     "FASHION_CLASSES",
     "FASHION_SHA256",
@@ -245,6 +247,9 @@ def load_fashion_mnist(*, data_dir=None, download=False, fetch=None):
     >>> data.x_train.shape, FASHION_CLASSES[data.y_train[0]]  # doctest: +SKIP
     ((60000, 28, 28), 'Ankle boot')
     """
+    download = check_bool(download, "download")
+    if fetch is not None and not callable(fetch):
+        raise TypeError("`fetch` must be callable: fetch(url) -> bytes")
     dirs = _candidate_dirs(data_dir)
     arrays = {}
     for name in FASHION_SHA256:
@@ -279,19 +284,34 @@ def load_fashion_mnist(*, data_dir=None, download=False, fetch=None):
 
 
 def to_tensor(images):
-    """Images ``(N, H, W)`` uint8 -> float32 torch tensor ``(N, 1, H, W)`` in ``[0, 1]``.
+    """Images ``(N, H, W)`` -> float32 torch tensor ``(N, 1, H, W)`` in ``[0, 1]``.
+
+    Integer images (uint8 pixels, 0..255) are divided by 255. Float images are taken to be in
+    ``[0, 1]`` already and only converted (dividing them again would make them nearly black);
+    a float image with values outside ``[0, 1]`` raises ``ValueError``.
 
     Examples
     --------
-    >>> to_tensor(np.full((2, 3, 3), 255, dtype=np.uint8)).shape
-    torch.Size([2, 1, 3, 3])
+    >>> to_tensor(np.full((2, 3, 3), 255, dtype=np.uint8)).amax().item()
+    1.0
+    >>> to_tensor(np.full((2, 3, 3), 0.5)).amax().item()
+    0.5
     """
     import torch
 
-    images = np.asarray(images)
+    images = np.asarray(reject_torch(images, "images"))
     if images.ndim != 3:
         raise ValueError(f"`images` must have shape (N, H, W), got {images.shape}")
-    return torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    if images.dtype.kind in "iu":
+        if images.size and (images.min() < 0 or images.max() > 255):
+            raise ValueError("integer `images` must hold pixels in 0..255")
+        return torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    if images.dtype.kind != "f":
+        raise TypeError(f"`images` must be integer (0..255) or float (0..1), got {images.dtype}")
+    if images.size and not (np.nanmin(images) >= 0 and np.nanmax(images) <= 1):
+        raise ValueError("float `images` must already lie in [0, 1] (integer pixels 0..255 are "
+                         "divided by 255)")
+    return torch.from_numpy(images.astype(np.float32)).unsqueeze(1)
 
 
 def position_task(n, *, size=16, noise=0.25, generator=None):
@@ -327,8 +347,8 @@ def position_task(n, *, size=16, noise=0.25, generator=None):
     """
     import torch
 
-    if int(n) < 1 or int(size) < 1:
-        raise ValueError("`n` and `size` must be >= 1")
+    n, size = check_positive(n, "n"), check_positive(size, "size")
+    noise = check_real(noise, "noise")
     if noise < 0:
         raise ValueError("`noise` must be >= 0")
     y = torch.randint(0, size * size, (n,), generator=generator)

@@ -29,6 +29,13 @@ def kmax_pool1d(x, k):
     (..., k) ndarray
         Ties are broken towards the earlier position.
 
+    Notes
+    -----
+    Differences from ``torch.topk(x, k).values``, on purpose: the values keep their original
+    order (torch sorts them, largest first), and a NaN counts as the *smallest* value, so it is
+    kept only when fewer than `k` other values remain (``torch.topk`` ranks NaN above every
+    number). ``kmax_pool1d([1, nan, 3, 2], 2)`` is ``[3, 2]``; torch's top two are ``nan, 3``.
+
     Examples
     --------
     >>> kmax_pool1d(np.array([3, 1, 4, 1, 5, 9, 2, 6]), 3)

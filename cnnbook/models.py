@@ -16,10 +16,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ._check import check_bool, check_int, check_positive
+
 __all__ = ["TraceRow", "conv_stack", "lecture_cnn", "mlp", "position_net", "small_cnn", "trace"]
 
 
 def _seeded(build, seed):
+    seed = check_int(seed, "seed")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return build()
@@ -52,6 +55,10 @@ def lecture_cnn(*, conv=nn.Conv2d, activation=True, seed=0):
     >>> model(torch.zeros(2, 1, 28, 28)).shape
     torch.Size([2, 10])
     """
+
+    activation = check_bool(activation, "activation")
+    if not callable(conv):
+        raise TypeError("`conv` must be callable: conv(in_channels, out_channels, kernel_size)")
 
     def build():
         act = nn.ReLU if activation else nn.Identity
@@ -88,8 +95,14 @@ def small_cnn(*, widths=(16, 32, 64), in_channels=1, input_size=28, num_classes=
     >>> small_cnn()(torch.zeros(2, 1, 28, 28)).shape
     torch.Size([2, 10])
     """
-    if len(widths) < 1 or any(int(w) < 1 for w in widths):
-        raise ValueError("`widths` must be a non-empty sequence of positive ints")
+    if not isinstance(widths, (tuple, list)):
+        raise TypeError("`widths` must be a tuple or list of positive ints")
+    if not widths:
+        raise ValueError("`widths` must hold at least one width")
+    widths = [check_positive(w, "widths") for w in widths]
+    in_channels = check_positive(in_channels, "in_channels")
+    input_size = check_positive(input_size, "input_size")
+    num_classes = check_positive(num_classes, "num_classes")
     side = input_size
     for _ in widths:
         side //= 2
@@ -120,8 +133,11 @@ def mlp(sizes=(784, 100, 10), *, seed=0):
     >>> mlp((784, 32, 10))(torch.zeros(2, 1, 28, 28)).shape
     torch.Size([2, 10])
     """
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError("`sizes` must be a tuple or list of positive ints")
     if len(sizes) < 2:
         raise ValueError("`sizes` must hold at least an input and an output size")
+    sizes = [check_positive(n, "sizes") for n in sizes]
 
     def build():
         layers = [nn.Flatten()]
@@ -155,6 +171,9 @@ def position_net(*, pooling, channels=16, size=16, seed=0):
     >>> position_net(pooling=True)(torch.zeros(2, 1, 16, 16)).shape
     torch.Size([2, 256])
     """
+    pooling = check_bool(pooling, "pooling")
+    channels = check_positive(channels, "channels")
+    size = check_positive(size, "size")
     if pooling and size % 4:
         raise ValueError("`size` must be a multiple of 4 with pooling")
 
@@ -184,8 +203,10 @@ def conv_stack(depth, *, channels=8, kernel_size=3, activation=True, seed=0):
     >>> conv_stack(3)(torch.zeros(1, 1, 9, 9)).shape
     torch.Size([1, 8, 9, 9])
     """
-    if int(depth) < 1:
-        raise ValueError("`depth` must be >= 1")
+    depth = check_positive(depth, "depth")
+    channels = check_positive(channels, "channels")
+    kernel_size = check_positive(kernel_size, "kernel_size")
+    activation = check_bool(activation, "activation")
     if kernel_size % 2 == 0:
         raise ValueError("`kernel_size` must be odd")
 
@@ -261,7 +282,9 @@ def trace(model, input_shape):
     """
     if not isinstance(model, nn.Sequential):
         raise TypeError("`model` must be a torch.nn.Sequential")
-    input_shape = tuple(int(n) for n in input_shape)
+    if not isinstance(input_shape, (tuple, list)):
+        raise TypeError("`input_shape` must be a tuple of ints, e.g. (1, 28, 28)")
+    input_shape = tuple(check_int(n, "input_shape") for n in input_shape)
     if not input_shape or min(input_shape) < 1:
         raise ValueError("`input_shape` must be a non-empty tuple of positive sizes")
     was_training = model.training

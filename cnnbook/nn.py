@@ -9,7 +9,9 @@ wrap them, so a network can be trained on the from-scratch convolution::
                               cnnbook.nn.MaxPool2d(2), torch.nn.Flatten(), ...)
 
 Tensors may live on any device; the numpy code runs on the CPU and results are moved back.
-Second derivatives are not supported (the backward passes are numpy, not torch, code).
+Inputs and weights must be floating-point tensors (an integer or boolean tensor raises
+``TypeError``, as in torch). Second derivatives are not supported (the backward passes are
+numpy, not torch, code).
 """
 
 import math
@@ -18,8 +20,9 @@ import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
+from . import kmax as _kmax
 from . import pooling as _pool
-from ._check import check_choice, check_positive, pair, positive_pair
+from ._check import check_bool, check_choice, check_positive, pair, positive_pair
 from ._im2col import resolve_padding
 from .conv import conv2d as _conv2d
 from .conv_backward import _conv2d_backward
@@ -46,11 +49,23 @@ __all__ = [
 ]
 
 
-def _np(t):
-    """A tensor's data as a numpy array (no copy for CPU tensors)."""
+def _float_tensor(t, name="x"):
+    """Return `t`; TypeError unless it is a floating-point tensor.
+
+    Integer and boolean tensors are refused: the float result cast back to their dtype would
+    wrap around or truncate, and could carry no gradient.
+    """
     if not isinstance(t, torch.Tensor):
-        raise TypeError(f"expected a torch.Tensor, got {type(t).__name__}")
-    return t.detach().cpu().numpy()
+        raise TypeError(f"`{name}` must be a torch.Tensor, got {type(t).__name__}")
+    if not t.is_floating_point():
+        raise TypeError(f"`{name}` must be a floating-point tensor, got dtype {t.dtype} "
+                        f"(convert with .float())")
+    return t
+
+
+def _np(t, name="x"):
+    """A floating-point tensor's data as a numpy array (no copy for CPU tensors)."""
+    return _float_tensor(t, name).detach().cpu().numpy()
 
 
 def _torch(a, like):
@@ -69,7 +84,8 @@ class Conv2dFunction(torch.autograd.Function):
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups, padding_mode):
         ctx.conf = (stride, padding, dilation, groups, padding_mode)
         ctx.save_for_backward(x, weight)
-        out = _conv2d(_np(x), _np(weight), None if bias is None else _np(bias), stride=stride,
+        out = _conv2d(_np(x), _np(weight, "weight"), None if bias is None else _np(bias, "bias"),
+                      stride=stride,
                       padding=padding, dilation=dilation, groups=groups,
                       padding_mode=padding_mode)
         return _torch(out, x)
@@ -79,7 +95,7 @@ class Conv2dFunction(torch.autograd.Function):
     def backward(ctx, grad_out):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
-        gx, gw, gb = _conv2d_backward(_np(grad_out), _np(x), _np(weight), *ctx.conf,
+        gx, gw, gb = _conv2d_backward(_np(grad_out, "grad_out"), _np(x), _np(weight), *ctx.conf,
                                       need_x=need_x, need_weight=need_w)
         return (_torch(gx, x) if need_x else None, _torch(gw, weight) if need_w else None,
                 _torch(gb, weight) if need_b else None, None, None, None, None, None)
@@ -115,6 +131,7 @@ class Conv2d(torch.nn.Module):
     padding : int or (int, int) or {'valid', 'same'}, optional
     groups : int, optional
     bias : bool, optional
+        Whether the layer has a bias (a bool; ``'no'`` is refused, not taken as true).
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}, optional
     generator : torch.Generator, optional
         Source of the initial weights (default: torch's global generator, as ``nn.Conv2d``).
@@ -155,6 +172,7 @@ class Conv2d(torch.nn.Module):
         factory = dict(device=device, dtype=dtype)
         self.weight = torch.nn.Parameter(torch.empty(
             (out_channels, in_channels // groups, *self.kernel_size), **factory))
+        bias = check_bool(bias, "bias")
         self.bias = torch.nn.Parameter(torch.empty(out_channels, **factory)) if bias else None
         self.reset_parameters(generator)
 
@@ -249,13 +267,13 @@ class KMaxPool1dFunction(torch.autograd.Function):
     def forward(ctx, x, k):
         ctx.save_for_backward(x)
         ctx.k = k
-        return _torch(_pool.kmax_pool1d(_np(x), k), x)
+        return _torch(_kmax.kmax_pool1d(_np(x), k), x)
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out):
         (x,) = ctx.saved_tensors
-        return _torch(_pool.kmax_pool1d_backward(_np(grad_out), _np(x), ctx.k), x), None
+        return _torch(_kmax.kmax_pool1d_backward(_np(grad_out), _np(x), ctx.k), x), None
 
 
 def max_pool2d(x, kernel_size, *, stride=None, padding=0):
@@ -280,7 +298,7 @@ def min_pool2d(x, kernel_size, *, stride=None, padding=0):
               [ 8., 10.]]]])
     """
     # min = -max(-x), as in cnnbook.min_pool2d; autograd routes the gradient to the arg-min
-    return -MaxPool2dFunction.apply(-x, kernel_size, stride, padding)
+    return -MaxPool2dFunction.apply(-_float_tensor(x), kernel_size, stride, padding)
 
 
 def avg_pool2d(x, kernel_size, *, stride=None, padding=0, count_include_pad=True):
@@ -364,7 +382,7 @@ class AvgPool2d(MaxPool2d):
 
     def __init__(self, kernel_size, stride=None, padding=0, count_include_pad=True):
         super().__init__(kernel_size, stride, padding)
-        self.count_include_pad = count_include_pad
+        self.count_include_pad = check_bool(count_include_pad, "count_include_pad")
 
     def forward(self, x):
         return AvgPool2dFunction.apply(x, self.kernel_size, self.stride, self.padding,

@@ -8,7 +8,7 @@ The modes and their limits are those of ``torch.nn.functional.pad``.
 
 import numpy as np
 
-from ._check import check_choice, check_int, check_ndim, check_nonnegative
+from ._check import check_choice, check_int, check_ndim, check_nonnegative, check_real, reject_torch
 
 __all__ = ["pad2d", "pad2d_backward", "padding_amounts"]
 
@@ -73,6 +73,14 @@ def _check_mode_limits(shape, amounts, mode):
             raise ValueError(f"`x` has an empty {axis}; mode {mode!r} cannot pad it")
 
 
+def _fits(value, dtype):
+    """Whether the float `value` is exactly representable in the integer or bool `dtype`."""
+    if not np.isfinite(value) or value != int(value):
+        return False
+    low, high = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
+    return low <= value <= high
+
+
 def pad2d(x, padding, mode="zeros", *, value=0.0):
     """Pad the last two axes (height, width) of `x`.
 
@@ -88,7 +96,9 @@ def pad2d(x, padding, mode="zeros", *, value=0.0):
         of the edge pixel, or the opposite side (wrap-around). Same as ``torch.nn.functional.pad``
         with ``'constant'`` spelt ``'zeros'`` (the name ``nn.Conv2d`` uses).
     value : float, optional
-        The constant of mode ``'zeros'`` (default 0; max pooling pads with ``-inf``).
+        The constant of mode ``'zeros'`` (default 0; max pooling pads with ``-inf``). The other
+        modes take no constant: a nonzero `value` with them is an error (as in torch). For an
+        integer or boolean `x` the value must be representable in its dtype, which is kept.
 
     Returns
     -------
@@ -98,7 +108,10 @@ def pad2d(x, padding, mode="zeros", *, value=0.0):
     ------
     ValueError
         Negative padding, unknown mode, ``reflect`` padding ``>= `` the size, ``circular``
-        padding ``>`` the size, fewer than two dimensions.
+        padding ``>`` the size, fewer than two dimensions, a nonzero `value` with a mode other
+        than ``'zeros'``, a `value` that `x`'s integer dtype cannot hold.
+    TypeError
+        `x` not a real numeric numpy array (a torch tensor is refused), `value` not a number.
 
     Examples
     --------
@@ -110,17 +123,21 @@ def pad2d(x, padding, mode="zeros", *, value=0.0):
     >>> pad2d(x, (0, 1))
     array([[0, 1, 2, 3, 0]])
     """
-    x = np.asarray(x)
+    x = np.asarray(reject_torch(x, "x"))
     if x.dtype.kind not in "biuf":
         raise TypeError(f"`x` must be a real numeric array, got dtype {x.dtype}")
     check_ndim(x, range(2, 33), "x")
     check_choice(mode, MODES, "mode")
+    value = check_real(value, "value")
+    if mode != "zeros" and value != 0:
+        raise ValueError(f"`value` is only used by mode 'zeros', not by mode {mode!r}")
+    if x.dtype.kind in "biu" and not _fits(value, x.dtype):
+        raise ValueError(f"`value` {value} cannot be stored in `x`'s dtype {x.dtype}")
     left, right, top, bottom = amounts = padding_amounts(padding)
     _check_mode_limits(x.shape, amounts, mode)
     h, w = x.shape[-2:]
     if mode == "zeros":
-        dtype = x.dtype if value == 0 or x.dtype.kind == "f" else np.float64
-        out = np.empty(x.shape[:-2] + (h + top + bottom, w + left + right), dtype=dtype)
+        out = np.empty(x.shape[:-2] + (h + top + bottom, w + left + right), dtype=x.dtype)
         out[..., :top, :] = value  # the four borders, then the centre: each cell written once
         out[..., top + h:, :] = value
         out[..., top:top + h, :left] = value
@@ -156,7 +173,7 @@ def pad2d_backward(grad_out, input_shape, padding, mode="zeros"):
     >>> pad2d_backward(g, (1, 3), (0, 1), mode="replicate")
     array([[2., 1., 2.]])
     """
-    grad_out = np.asarray(grad_out)
+    grad_out = np.asarray(reject_torch(grad_out, "grad_out"))
     check_choice(mode, MODES, "mode")
     left, right, top, bottom = amounts = padding_amounts(padding)
     h, w = (check_int(s, "input_shape") for s in input_shape[-2:])

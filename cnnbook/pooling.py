@@ -4,8 +4,9 @@ k-max pooling along a sequence lives in :mod:`cnnbook.kmax` (re-exported here).
 
 A 2-D pooling reads ``kh x kw`` windows moved by ``stride``; all windows are visited at once by
 looping over the ``kh * kw`` offsets inside a window, each offset being a strided view of the
-whole input. Semantics and limits follow ``torch.nn.functional`` (no ``ceil_mode``; padding at
-most half the kernel). Inputs are ``(..., H, W)``: ``(N, C, H, W)``, ``(C, H, W)`` or ``(H, W)``.
+whole input. Semantics and limits follow ``torch.nn.functional`` (no ``ceil_mode`` and no
+``dilation``, as each function's Notes say; padding at most half the kernel). Inputs are
+``(..., H, W)``: ``(N, C, H, W)``, ``(C, H, W)`` or ``(H, W)``.
 """
 
 import math
@@ -15,6 +16,7 @@ import numpy as np
 from . import _im2col as _ic
 from ._check import (
     as_float_array,
+    check_bool,
     check_ndim,
     nonnegative_pair,
     positive_pair,
@@ -69,17 +71,32 @@ def _padded(x, geom, value):
     return pad2d(x, (ph, pw), value=value) if ph or pw else x
 
 
+def _real_cells(geom, shape):
+    """For each window offset ``t``, a broadcastable mask of the windows whose cell ``t`` lies
+    inside the input (not in the padding); None without padding."""
+    (kh, kw), (sh, sw), (ph, pw), (ho, wo) = geom
+    if not (ph or pw):
+        return None
+    h, w = shape[-2:]
+    rows = np.arange(ho)[:, None] * sh - ph  # first row of each window
+    cols = np.arange(wo) * sw - pw
+    return [((0 <= rows + i) & (rows + i < h)) & ((0 <= cols + j) & (cols + j < w))
+            for i in range(kh) for j in range(kw)]
+
+
 def _argmax(x, geom):
     """Maximum of every window and the offset ``t = i * kw + j`` of the cell holding it inside
     its window: the first such cell in row-major order on ties, and a NaN beats everything (the
-    last NaN, as torch's ``val > maxval || isnan(val)`` picks)."""
+    last NaN, as torch's ``val > maxval || isnan(val)`` picks). A padding cell never wins: when
+    every real cell of a window is ``-inf``, the first real cell does (as in torch)."""
     views = [v for _, v in _offsets(_padded(x, geom, -np.inf), geom)]
+    real = _real_cells(geom, x.shape)
     best = views[0].copy()
     for v in views[1:]:
         np.maximum(best, v, out=best)  # a NaN propagates
     found, where = np.zeros(best.shape, bool), np.zeros(best.shape, np.min_scalar_type(len(views)))
-    for v in views:  # where = how many cells come before the first one equal to the maximum
-        found |= v == best
+    for t, v in enumerate(views):  # where = how many cells come before the first winner
+        found |= (v == best) if real is None else (v == best) & real[t]
         where += ~found
     if np.isnan(best).any():
         for t, v in enumerate(views):
@@ -131,7 +148,15 @@ def max_pool2d(x, kernel_size, *, stride=None, padding=0, return_indices=False):
         ``Ho = floor((H + 2 ph - kh) / sh) + 1``, likewise ``Wo``. float32 stays float32.
     indices : (..., Ho, Wo) int64 ndarray
         Only with `return_indices`: the flat index ``h * W + w`` of each window's arg-max in its
-        ``H x W`` plane (the first on ties), as torch's ``return_indices=True``.
+        ``H x W`` plane (the first on ties), as torch's ``return_indices=True``. Always a real
+        cell, never the padding, even where a window holds only ``-inf``.
+
+    Notes
+    -----
+    Differences from ``torch.nn.functional.max_pool2d``, on purpose: there is no ``ceil_mode``
+    (the output size always rounds down, so a last partial window is dropped) and no
+    ``dilation`` (windows are contiguous). Integer input is accepted and pooled as float64,
+    where torch keeps the integer dtype.
 
     Examples
     --------
@@ -141,7 +166,7 @@ def max_pool2d(x, kernel_size, *, stride=None, padding=0, return_indices=False):
            [1., 8.]])
     """
     x, geom = _setup(x, kernel_size, stride, padding)
-    if return_indices:
+    if check_bool(return_indices, "return_indices"):
         best, where = _argmax(x, geom)
         return best, _flat_index(where, x, geom)
     (kh, kw), (sh, sw), (ph, pw), (ho, wo) = geom
@@ -191,6 +216,11 @@ def max_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0, ind
     indices = np.asarray(indices)
     if indices.shape != grad_out.shape or indices.dtype.kind not in "iu":
         raise ValueError(f"`indices` must be integers of shape {grad_out.shape}")
+    plane = x.shape[-2] * x.shape[-1]
+    if indices.size and (indices.min() < 0 or indices.max() >= plane):
+        raise ValueError(f"`indices` must lie in 0 .. {plane - 1} (the flat index into one "
+                         f"{x.shape[-2]} x {x.shape[-1]} plane), got {indices.min()} .. "
+                         f"{indices.max()}")
     (kh, kw), (sh, sw) = geom[:2]
     return _route(grad_out, indices, x.shape, overlap=kh > sh or kw > sw)
 
@@ -226,12 +256,17 @@ def min_pool2d(x, kernel_size, *, stride=None, padding=0, return_indices=False):
     (..., Ho, Wo) ndarray
     indices : (..., Ho, Wo) int64 ndarray, only with `return_indices`
 
+    Notes
+    -----
+    torch has no min pooling; like `max_pool2d` this has no ``ceil_mode`` and no ``dilation``.
+
     Examples
     --------
     >>> min_pool2d(np.array([[1, 2, 0, 1], [3, 4, 1, 0]]), 2)
     array([[1., 0.]])
     """
     x, _ = _setup(x, kernel_size, stride, padding)
+    return_indices = check_bool(return_indices, "return_indices")
     out = max_pool2d(-x, kernel_size, stride=stride, padding=padding,
                      return_indices=return_indices)
     return (-out[0], out[1]) if return_indices else -out
@@ -299,12 +334,18 @@ def avg_pool2d(x, kernel_size, *, stride=None, padding=0, count_include_pad=True
     -------
     (..., Ho, Wo) ndarray
 
+    Notes
+    -----
+    Differences from ``torch.nn.functional.avg_pool2d``, on purpose: there is no ``ceil_mode``
+    (the output size rounds down) and no ``divisor_override``.
+
     Examples
     --------
     >>> avg_pool2d(np.array([[1, 2, 0, 1], [3, 4, 1, 0]]), 2)
     array([[2.5, 0.5]])
     """
     x, geom = _setup(x, kernel_size, stride, padding)
+    count_include_pad = check_bool(count_include_pad, "count_include_pad")
     (kh, kw), (sh, sw), (ph, pw), (ho, wo) = geom
     if (kh, kw) == (sh, sw) and not (ph or pw):
         tiles = x[..., :ho * kh, :wo * kw].reshape(x.shape[:-2] + (ho, kh, wo, kw))
@@ -338,6 +379,7 @@ def avg_pool2d_backward(grad_out, x, kernel_size, *, stride=None, padding=0,
            [1., 1.]])
     """
     x, geom = _setup(x, kernel_size, stride, padding)
+    count_include_pad = check_bool(count_include_pad, "count_include_pad")
     share = _check_grad(grad_out, x, geom) / _avg_divisor(x, geom, count_include_pad)
     return _scatter(lambda t: share, x, geom)
 
@@ -369,6 +411,10 @@ def lp_pool2d(x, p, kernel_size, *, stride=None):
     Returns
     -------
     (..., Ho, Wo) ndarray
+
+    Notes
+    -----
+    Like torch's ``lp_pool2d`` there is no padding; unlike it, no ``ceil_mode``.
 
     Examples
     --------

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._check import check_bool, check_positive, check_real, is_int, reject_torch
+
 __all__ = [
     "Layer",
     "ReceptiveField",
@@ -55,6 +57,7 @@ class Layer:
                 raise TypeError(f"`{attr}` must be an int, got {value!r}")
             if value < low:
                 raise ValueError(f"`{attr}` must be >= {low}, got {value}")
+        check_bool(self.ceil_mode, "ceil_mode")
 
 
 @dataclass(frozen=True)
@@ -138,12 +141,34 @@ def _stop_or_pointwise(module):
     return None
 
 
+def _refused(module):
+    """Why a module that has a ``kernel_size`` is still not a sliding window here, or None."""
+    from torch import nn
+
+    if isinstance(module, nn.modules.conv._ConvTransposeNd):
+        return ("a transposed convolution upsamples (its output grows), which a receptive "
+                "field of a downsampling stack cannot express")
+    if isinstance(module, (nn.MaxUnpool1d, nn.MaxUnpool2d, nn.MaxUnpool3d, nn.Fold, nn.Unfold)):
+        return "it does not slide a window over a feature map"
+    kernel = module.kernel_size
+    if isinstance(kernel, (tuple, list)) and len(kernel) != 2:
+        return f"it is not 2-D (kernel_size={tuple(kernel)})"
+    if isinstance(module, (nn.Conv1d, nn.Conv3d, nn.MaxPool1d, nn.MaxPool3d, nn.AvgPool1d,
+                           nn.AvgPool3d, nn.LPPool1d)):
+        return "it is not 2-D"
+    return None
+
+
 def _from_module(module, name, axis):
     kernel = getattr(module, "kernel_size", None)
     if kernel is None:
         raise TypeError(
             f"cannot work out the receptive field of layer {name} ({type(module).__name__})"
         )
+    why = _refused(module)
+    if why is not None:
+        raise TypeError(f"cannot work out the receptive field of layer {name} "
+                        f"({type(module).__name__}): {why}")
     kind = "pool" if "Pool" in type(module).__name__ else "conv"
     stride = getattr(module, "stride", None)
     stride = kernel if stride is None else stride  # pooling's default stride
@@ -197,6 +222,16 @@ def _as_layer(spec, i):
     raise TypeError(f"`layers[{i}]` must be a Layer or a dict, got {type(spec).__name__}")
 
 
+def _output_size(n, span, layer):
+    """Feature-map size after `layer` on `n` pixels (``span = n + 2p - k'``), torch's rule."""
+    if not layer.ceil_mode:
+        return span // layer.stride + 1
+    out = -(-span // layer.stride) + 1
+    if (out - 1) * layer.stride >= n + layer.padding:  # last window starts in the right padding
+        out -= 1
+    return out
+
+
 def receptive_field(layers, *, input_size=None, axis=None):
     """Receptive field size, effective stride and effective padding after every layer.
 
@@ -205,10 +240,14 @@ def receptive_field(layers, *, input_size=None, axis=None):
     layers : torch.nn.Module or sequence of Layer / dict
         A model whose leaf modules run in the order they are registered (an ``nn.Sequential``):
         ``Conv2d`` and pooling layers count, activations/BatchNorm/Dropout are skipped, and the
-        first ``Flatten``/``Linear``/adaptive pooling ends the spatial part. Or plain specs:
+        first ``Flatten``/``Linear``/adaptive pooling ends the spatial part. Layers that are not
+        a 2-D sliding window (``ConvTranspose2d``, ``Upsample``, 1-D or 3-D layers, ...) raise
+        ``TypeError``. Or plain specs:
         :class:`Layer` objects or dicts with its fields, e.g. ``{"kernel_size": 3, "padding": 1}``.
     input_size : int, optional
-        Side of the input; when given, each record also holds its feature map's size.
+        Side of the input; when given, each record also holds its feature map's size. With
+        ``ceil_mode`` (torch's pooling option) the size rounds up, except that a last window
+        starting past the input and its left padding is dropped, as in torch.
     axis : {None, 0, 1}, optional
         Which axis of non-square modules to read (0: height, 1: width). With None, every module
         must be square.
@@ -228,6 +267,8 @@ def receptive_field(layers, *, input_size=None, axis=None):
     >>> [(r.size, r.stride, r.padding, r.output_size) for r in rf]
     [(3, 1, 0, 26), (4, 2, 0, 13), (8, 2, 0, 11), (10, 4, 0, 5)]
     """
+    if axis is not None and not (is_int(axis) and axis in (0, 1)):
+        raise ValueError(f"`axis` must be None, 0 (height) or 1 (width), got {axis!r}")
     if hasattr(layers, "named_modules"):
         specs = _layers_from_model(layers, axis)
     elif isinstance(layers, (list, tuple)):
@@ -236,8 +277,8 @@ def receptive_field(layers, *, input_size=None, axis=None):
         raise TypeError("`layers` must be a torch.nn.Module or a sequence of layer specs")
     if not specs:
         raise ValueError("`layers` holds no convolution or pooling layer")
-    if input_size is not None and int(input_size) < 1:
-        raise ValueError("`input_size` must be >= 1")
+    if input_size is not None:
+        input_size = check_positive(input_size, "input_size")
 
     size, stride, padding, n = 1, 1, 0, input_size
     records = []
@@ -250,7 +291,7 @@ def receptive_field(layers, *, input_size=None, axis=None):
             span = n + 2 * layer.padding - k
             if span < 0:
                 raise ValueError(f"layer {layer.name}: kernel larger than its padded input ({n})")
-            n = (-(-span // layer.stride) if layer.ceil_mode else span // layer.stride) + 1
+            n = _output_size(n, span, layer)
         records.append(ReceptiveField(layer, size, stride, padding, n))
     return records
 
@@ -439,8 +480,7 @@ def effective_receptive_field(models, input_shape, *, samples=8, generator=None)
         models = [models]
     if len(input_shape) != 3:
         raise ValueError("`input_shape` must be (C, H, W)")
-    if int(samples) < 1:
-        raise ValueError("`samples` must be >= 1")
+    samples = check_positive(samples, "samples")
     total = torch.zeros(input_shape[1:], dtype=torch.float64)
     for model in models:
         was_training = model.training
@@ -475,9 +515,10 @@ def erf_size(grad_map, *, mass=0.95):
     >>> erf_size(m, mass=0.5), erf_size(m, mass=1.0)
     (1, 5)
     """
-    g = np.asarray(grad_map, dtype=np.float64)
+    g = np.asarray(reject_torch(grad_map, "grad_map"), dtype=np.float64)
     if g.ndim != 2 or (g < 0).any():
         raise ValueError("`grad_map` must be a non-negative 2-D array")
+    mass = check_real(mass, "mass")
     if not 0 < mass <= 1:
         raise ValueError("`mass` must be in (0, 1]")
     ci, cj = g.shape[0] // 2, g.shape[1] // 2

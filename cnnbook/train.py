@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 
+from ._check import check_bool, check_int, check_positive, check_real
+
 __all__ = [
     "History",
     "conv_positions",
@@ -65,6 +67,20 @@ def _default_device(device):
     return torch.device(device)
 
 
+def _model_device(model):
+    """Where the model lives: its first parameter's (or buffer's) device; the CPU when it has
+    neither (e.g. a stack of pooling layers)."""
+    for tensor in (*model.parameters(), *model.buffers()):
+        return tensor.device
+    return torch.device("cpu")
+
+
+def _check_model(model):
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}")
+    return model
+
+
 def _check_data(data, name):
     if not (isinstance(data, (tuple, list)) and len(data) == 2):
         raise TypeError(f"`{name}` must be a pair (x, y) of tensors")
@@ -80,6 +96,9 @@ def _check_data(data, name):
 def evaluate(model, data, *, batch_size=1000, device=None):
     """Accuracy of ``model`` (logits out) on ``data = (x, y)``, in eval mode.
 
+    The model's device is that of its parameters (the CPU if it has none), unless `device`
+    is given. `batch_size` is a positive int.
+
     Examples
     --------
     >>> model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 2))
@@ -88,8 +107,10 @@ def evaluate(model, data, *, batch_size=1000, device=None):
     >>> evaluate(model, (x, y))
     1.0
     """
+    _check_model(model)
     x, y = _check_data(data, "data")
-    device = _default_device(device) if device is not None else next(model.parameters()).device
+    batch_size = check_positive(batch_size, "batch_size")
+    device = _default_device(device) if device is not None else _model_device(model)
     was_training = model.training
     model.eval()
     correct = 0
@@ -161,6 +182,7 @@ def train(
         Stop after this many mini-batches (the epoch in progress is then evaluated).
     target_accuracy : float, optional
         Stop after the first epoch whose test accuracy reaches it (time-to-accuracy runs).
+        Needs `test_data`; a number in [0, 1].
     channels_last : bool, optional
         Store the model and each batch channels-last (NHWC); often faster on CPUs and GPUs.
     transform : callable, optional
@@ -184,17 +206,28 @@ def train(
     """
     from tqdm import tqdm
 
+    _check_model(model)
     x, y = _check_data(train_data, "train_data")
     if test_data is not None:
         _check_data(test_data, "test_data")
-    if int(epochs) < 1:
-        raise ValueError("`epochs` must be >= 1")
-    if int(batch_size) < 1:
-        raise ValueError("`batch_size` must be >= 1")
+    epochs = check_positive(epochs, "epochs")
+    batch_size = check_positive(batch_size, "batch_size")
     if schedule not in (None, "onecycle"):
         raise ValueError(f"`schedule` must be None or 'onecycle', got {schedule!r}")
-    if max_steps is not None and int(max_steps) < 1:
-        raise ValueError("`max_steps` must be >= 1")
+    if max_steps is not None:
+        max_steps = check_positive(max_steps, "max_steps")
+    if target_accuracy is not None:
+        target_accuracy = check_real(target_accuracy, "target_accuracy")
+        if test_data is None:
+            raise ValueError("`target_accuracy` needs `test_data` to measure the accuracy on")
+        if not 0 <= target_accuracy <= 1:
+            raise ValueError(f"`target_accuracy` must be in [0, 1], got {target_accuracy}")
+    channels_last = check_bool(channels_last, "channels_last")
+    seed = check_int(seed, "seed")
+    if progress is not None:
+        progress = check_bool(progress, "progress")
+    if transform is not None and not callable(transform):
+        raise TypeError("`transform` must be callable, e.g. transform(batch, generator)")
 
     device = _default_device(device)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
@@ -290,11 +323,11 @@ def conv_positions(model, input_shape):
                 counts[key] = output.shape[-2] * output.shape[-1]
 
             hooks.append(module.register_forward_hook(hook))
+    _check_model(model)
     was_training = model.training
     model.eval()
     try:
-        param = next(model.parameters())
-        model(torch.zeros((1, *input_shape), device=param.device))
+        model(torch.zeros((1, *input_shape), device=_model_device(model)))
     finally:
         model.train(was_training)
         for h in hooks:

@@ -132,3 +132,11 @@ def test_stage_values_numbers_stages_and_marks_missing_ones():
     values = stage_values(no_pool, stages)
     assert values[0] == 25 * 26 * 26 and values[1] != values[1]  # pool1 missing: NaN
     assert values[2] == 50 * 24 * 24 and values[4] == 50 * 24 * 24
+
+
+def test_analysis_flags_and_shapes_are_checked():
+    with pytest.raises(TypeError, match="`active_only` must be True or False"):
+        shift_unchanged_share(np.zeros((1, 1, 8, 8)), active_only="yes")
+    with pytest.raises(TypeError, match="`input_shape` must be an int"):
+        layer_costs((1, 28.5, 28), [("flatten",)])
+    assert layer_costs((np.int64(1), 28, 28), [("flatten",)])[0]["values"] == 784

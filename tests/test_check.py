@@ -84,3 +84,23 @@ def test_as_float_array_rejects_torch_tensors():
     torch = pytest.importorskip("torch")
     with pytest.raises(TypeError, match="`x`.*torch"):
         as_float_array(torch.ones(2), "x")
+
+
+def test_check_bool_and_check_real():
+    from cnnbook._check import check_bool, check_real
+
+    assert check_bool(np.bool_(False), "flag") is False
+    for bad in ("yes", 1, None, np.array([True])):
+        with pytest.raises(TypeError, match="`flag` must be True or False"):
+            check_bool(bad, "flag")
+    assert check_real(np.int64(3), "lr") == 3.0
+    for bad in (True, "1", None):
+        with pytest.raises(TypeError, match="`lr` must be a real number"):
+            check_real(bad, "lr")
+
+
+def test_check_ndim_names_a_range_briefly():
+    with pytest.raises(ValueError, match="must have at least 2 dimensions, got 1"):
+        check_ndim(np.ones(3), range(2, 33), "x")
+    with pytest.raises(ValueError, match="must have 2 or 3 dimensions"):
+        check_ndim(np.ones(3), (2, 3), "x")

@@ -310,3 +310,12 @@ def test_other_bad_input():
         conv_output_size(5, 0)
     with pytest.raises(TypeError, match="`n`"):
         conv_output_size(5.0, 3)
+
+
+def test_convolve_same_follows_scipy_when_the_kernel_is_longer():
+    import scipy.signal
+
+    x, k = np.array([1.0, 2.0]), np.ones(4)
+    np.testing.assert_allclose(convolve(x, k, mode="same"), scipy.signal.convolve(x, k, "same"))
+    assert len(np.convolve(x, k, "same")) == 4  # numpy returns max(len(x), len(k)) values
+    assert convolve(x, k, mode="same").shape == (2,)

@@ -59,3 +59,26 @@ def test_bad_values_raise_value_error(call, match):
 def test_bad_types_raise_type_error(call, match):
     with pytest.raises(TypeError, match=match):
         call()
+
+
+# --- regressions: numpy integers accepted, floats and non-bools refused ------------------------
+
+def test_fc_params_accepts_numpy_integers_like_torch():
+    import numpy as np
+
+    expected = sum(p.numel() for p in nn.Linear(784, 10).parameters())
+    assert fc_params(np.int64(784), np.int32(10)) == expected
+    assert fc_params(torch.zeros(1, 28, 28).shape, 10) == expected
+    assert fc_params(np.array([1, 28, 28]).tolist(), 10) == expected
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: fc_params(784.0, 10), TypeError, "`in_shape`"),
+    (lambda: fc_params((1, 28.0, 28), 10), TypeError, "`in_shape` must be an int"),
+    (lambda: fc_params("784", 10), TypeError, "`in_shape`"),
+    (lambda: fc_params(784, 10, bias="no"), TypeError, "`bias` must be True or False"),
+    (lambda: conv_params(1, 25, 3, bias=0), TypeError, "`bias` must be True or False"),
+])
+def test_counting_arguments_are_checked(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -213,3 +213,30 @@ def test_fashion_download_to_home_cache_is_found_again(fake_fashion, tmp_path):
     assert (tmp_path / "home" / ".cache" / "cnnbook" / "fashion-mnist").is_dir()
     check(load_fashion_mnist(), arrays)  # found in the cache, no download needed
     assert len(calls) == 4
+
+
+# --- regressions: to_tensor scales integer images only; argument checks ------------------------
+
+def test_to_tensor_does_not_divide_float_images_again():
+    u8 = np.array([[[0, 51, 255]]], np.uint8)
+    expected = torch.tensor([[[[0.0, 0.2, 1.0]]]])
+    torch.testing.assert_close(to_tensor(u8), expected)
+    torch.testing.assert_close(to_tensor(u8 / 255.0), expected)
+    torch.testing.assert_close(to_tensor(u8.astype(np.int64)), expected)
+    with pytest.raises(ValueError, match=r"float `images` must already lie in \[0, 1\]"):
+        to_tensor(u8.astype(np.float32))
+    with pytest.raises(ValueError, match="0..255"):
+        to_tensor(np.array([[[-1, 300]]]))
+    with pytest.raises(TypeError, match="torch tensor"):
+        to_tensor(torch.zeros(1, 2, 2))
+    with pytest.raises(TypeError, match="`images` must be integer"):
+        to_tensor(np.zeros((1, 2, 2), bool))
+
+
+def test_data_arguments_are_checked(tmp_path):
+    with pytest.raises(TypeError, match="`download` must be True or False"):
+        load_fashion_mnist(data_dir=tmp_path, download="no")
+    with pytest.raises(TypeError, match="`n` must be an int"):
+        data.position_task(3.0)
+    with pytest.raises(TypeError, match="`size` must be an int"):
+        data.position_task(3, size=4.5)

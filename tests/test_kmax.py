@@ -67,3 +67,12 @@ def test_bad_input():
         dynamic_k(1, 3, 10, 0)
     with pytest.raises(ValueError, match="`grad_out`"):
         kmax_pool1d_backward(np.ones(3), np.ones(4), 2)
+
+
+def test_kmax_nan_is_the_smallest_value_unlike_torch_topk():
+    # documented difference: torch.topk ranks NaN above every number
+    x = np.array([1.0, np.nan, 3.0, 2.0])
+    np.testing.assert_array_equal(kmax_pool1d(x, 2), [3.0, 2.0])
+    assert math.isnan(torch.topk(torch.tensor(x), 2).values[0].item())
+    out = kmax_pool1d(x, 4)
+    assert math.isnan(out[1]) and out[[0, 2, 3]].tolist() == [1.0, 3.0, 2.0]

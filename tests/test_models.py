@@ -95,3 +95,27 @@ def test_position_net_and_conv_stack():
     assert stack(torch.zeros(1, 1, 7, 7)).shape == (1, 3, 7, 7)
     with pytest.raises(ValueError, match="depth"):
         conv_stack(0)
+
+
+# --- regressions: booleans and ints are checked ------------------------------------------------
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: lecture_cnn(activation="no"), TypeError, "`activation` must be True or False"),
+    (lambda: small_cnn(widths=(4.0,)), TypeError, "`widths` must be an int"),
+    (lambda: small_cnn(widths=4), TypeError, "`widths` must be a tuple"),
+    (lambda: mlp((16.0, 2)), TypeError, "`sizes` must be an int"),
+    (lambda: lecture_cnn(seed=0.5), TypeError, "`seed` must be an int"),
+    (lambda: trace(lecture_cnn(), (1, 28.0, 28)), TypeError, "`input_shape` must be an int"),
+])
+def test_model_arguments_are_checked(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_position_net_and_conv_stack_check_their_flags():
+    from cnnbook.models import conv_stack, position_net
+
+    with pytest.raises(TypeError, match="`pooling` must be True or False"):
+        position_net(pooling="yes")
+    with pytest.raises(TypeError, match="`depth` must be an int"):
+        conv_stack(2.0)

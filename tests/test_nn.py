@@ -163,3 +163,50 @@ def test_min_pool2d_matches_torch_and_routes_gradient_to_the_arg_min():
     torch.testing.assert_close(MinPool2d(3, stride=2, padding=1)(x), theirs)
     small = torch.randn(1, 1, 4, 4, generator=g, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(lambda t: min_pool2d(t, 2), (small,))
+
+
+# --- regression: integer tensors are refused, as torch refuses them ---------------------------
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int64, torch.bool])
+def test_integer_tensors_are_refused_like_torch(dtype):
+    x = torch.ones(1, 1, 4, 4, dtype=dtype)
+    with pytest.raises(RuntimeError):  # the oracle: torch refuses these too
+        F.conv2d(x, torch.ones(1, 1, 2, 2))
+    layers = [cnn.Conv2d(1, 1, 2), cnn.MaxPool2d(2), cnn.AvgPool2d(2), cnn.MinPool2d(2),
+              cnn.LPPool2d(2, 2)]
+    for layer in layers:
+        with pytest.raises(TypeError, match="`x` must be a floating-point tensor"):
+            layer(x)
+    with pytest.raises(TypeError, match="`weight` must be a floating-point tensor"):
+        cnn.conv2d(torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2, dtype=dtype))
+    with pytest.raises(TypeError, match="`bias` must be a floating-point tensor"):
+        cnn.conv2d(torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2), torch.ones(1, dtype=dtype))
+    with pytest.raises(TypeError, match="`x` must be a floating-point tensor"):
+        cnn.kmax_pool1d(torch.ones(5, dtype=dtype), 2)
+
+
+def test_float_uint8_values_give_torchs_result_with_grad():
+    x = torch.arange(16, dtype=torch.uint8).reshape(1, 1, 4, 4).float().requires_grad_()
+    w = torch.ones(1, 1, 3, 3)
+    y = cnn.conv2d(x, w)
+    assert y.grad_fn is not None
+    torch.testing.assert_close(y, F.conv2d(x, w))
+
+
+def test_boolean_options_are_checked():
+    with pytest.raises(TypeError, match="`bias` must be True or False"):
+        cnn.Conv2d(1, 1, 2, bias="no")
+    with pytest.raises(TypeError, match="`count_include_pad` must be True or False"):
+        cnn.AvgPool2d(2, count_include_pad="yes")
+    with pytest.raises(TypeError, match="`x` must be a torch.Tensor"):
+        cnn.conv2d(np.ones((1, 1, 3, 3)), torch.ones(1, 1, 2, 2))
+
+
+def test_max_pool_autograd_on_masked_map_matches_torch():
+    x = torch.full((2, 3, 5, 5), -torch.inf, dtype=torch.float64)
+    x[0, 1, 2, 2] = 1.0
+    x[1, 0] = torch.arange(25.0).reshape(5, 5)
+    mine, ref = x.clone().requires_grad_(), x.clone().requires_grad_()
+    cnn.max_pool2d(mine, 3, stride=2, padding=1).sum().backward()
+    F.max_pool2d(ref, 3, stride=2, padding=1).sum().backward()
+    torch.testing.assert_close(mine.grad, ref.grad)

@@ -94,3 +94,49 @@ def test_pad2d_bad_mode_and_limits():
         pad2d(np.array([["a"]]), 1)
     with pytest.raises(ValueError, match="`grad_out`"):
         pad2d_backward(np.zeros((4, 4)), (3, 3), 1)
+
+
+# --- regressions: torch tensors, `value`, integer dtypes ---------------------------------------
+
+def test_pad2d_refuses_torch_tensors_like_every_numpy_function():
+    with pytest.raises(TypeError, match="torch tensor"):
+        pad2d(torch.ones(2, 2), 1)
+    with pytest.raises(TypeError, match="torch tensor"):
+        pad2d_backward(torch.ones(4, 4), (2, 2), 1)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_value_with_a_non_constant_mode_is_an_error_as_in_torch(mode):
+    torch_mode = {"reflect": "reflect", "replicate": "replicate", "circular": "circular"}[mode]
+    with pytest.raises((NotImplementedError, RuntimeError, ValueError)):
+        F.pad(torch.ones(1, 1, 3, 3), (1, 1, 1, 1), mode=torch_mode, value=2.0)
+    with pytest.raises(ValueError, match="`value` is only used by mode 'zeros'"):
+        pad2d(np.ones((3, 3)), 1, mode=mode, value=2.0)
+    np.testing.assert_array_equal(pad2d(np.ones((3, 3)), 1, mode=mode, value=0), np.ones((5, 5)))
+
+
+@pytest.mark.parametrize("value", [None, "0", [0]])
+def test_value_must_be_a_number(value):
+    with pytest.raises(TypeError, match="`value` must be a real number"):
+        pad2d(np.ones((3, 3)), 1, value=value)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int64, np.bool_])
+def test_integer_dtype_is_kept_as_in_torch(dtype):
+    x = np.ones((2, 3), dtype)
+    value = 1 if dtype is np.bool_ else 7
+    out = pad2d(x, (1, 2), value=value)
+    assert out.dtype == dtype
+    ref = F.pad(torch.from_numpy(x), (2, 2, 1, 1), value=value)
+    np.testing.assert_array_equal(out, ref.numpy())
+
+
+@pytest.mark.parametrize("value", [1.5, -np.inf, np.nan, 256, -1])
+def test_a_value_the_integer_dtype_cannot_hold_is_an_error(value):
+    with pytest.raises(ValueError, match="cannot be stored in `x`'s dtype uint8"):
+        pad2d(np.ones((2, 2), np.uint8), 1, value=value)
+
+
+def test_ndim_error_does_not_list_every_allowed_dimensionality():
+    with pytest.raises(ValueError, match=r"`x` must have at least 2 dimensions, got 1 \(shape"):
+        pad2d(np.ones(3), 1)

@@ -225,3 +225,62 @@ def test_max_pool2d_indices_match_torch(case, seed):
 def test_max_pool2d_backward_bad_indices():
     with pytest.raises(ValueError, match="`indices`"):
         max_pool2d_backward(np.ones((2, 2)), np.ones((4, 4)), 2, indices=np.zeros((2, 2)))
+
+
+# --- regression: a window whose real cells are all -inf picks a real cell, as torch does ------
+
+@pytest.mark.parametrize("kernel, stride, padding", [(3, 1, 1), (3, 2, 1), (2, 2, 1), (4, 3, 2),
+                                                     ((3, 2), (1, 2), (1, 1))])
+def test_max_pool_masked_map_indices_and_gradient_match_torch(kernel, stride, padding):
+    x = np.full((2, 3, 5, 6), -np.inf)
+    x[0, 1, 2, 2] = 1.0
+    x[1, 2, :2] = np.arange(12.0).reshape(2, 6)
+    out, idx = max_pool2d(x, kernel, stride=stride, padding=padding, return_indices=True)
+    t_out, t_idx = F.max_pool2d(torch.tensor(x), kernel, stride, padding, return_indices=True)
+    np.testing.assert_array_equal(out, t_out.numpy())
+    np.testing.assert_array_equal(idx, t_idx.numpy())
+    assert idx.min() >= 0 and idx.max() < 5 * 6
+    g = np.random.default_rng(0).normal(size=out.shape)
+    t = torch.tensor(x, requires_grad=True)
+    F.max_pool2d(t, kernel, stride, padding).backward(torch.tensor(g))
+    np.testing.assert_allclose(
+        max_pool2d_backward(g, x, kernel, stride=stride, padding=padding), t.grad.numpy())
+    np.testing.assert_allclose(
+        max_pool2d_backward(g, x, kernel, stride=stride, padding=padding, indices=idx),
+        t.grad.numpy())
+
+
+def test_min_pool_masked_map_picks_a_real_cell():
+    x = np.full((1, 1, 4, 4), np.inf)
+    _, idx = min_pool2d(x, 3, stride=1, padding=1, return_indices=True)
+    ref = F.max_pool2d(-torch.tensor(x), 3, 1, 1, return_indices=True)[1]
+    np.testing.assert_array_equal(idx, ref.numpy())
+
+
+@pytest.mark.parametrize("bad", [-1, 16, 100])
+def test_max_pool_backward_refuses_indices_outside_the_plane(bad):
+    x = np.arange(16.0).reshape(1, 2, 2, 4)
+    _, idx = max_pool2d(x, 2, return_indices=True)
+    idx = idx.copy()
+    idx[0, 0, 0, 0] = bad if bad >= 0 else -1
+    with pytest.raises(ValueError, match="`indices` must lie in 0 .. 7"):
+        max_pool2d_backward(np.ones(idx.shape), x, 2, indices=idx)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: max_pool2d(np.ones((4, 4)), 2, return_indices="yes"),
+    lambda: min_pool2d(np.ones((4, 4)), 2, return_indices=1),
+    lambda: avg_pool2d(np.ones((4, 4)), 2, count_include_pad="no"),
+    lambda: avg_pool2d_backward(np.ones((2, 2)), np.ones((4, 4)), 2, count_include_pad=None),
+])
+def test_boolean_options_must_be_bool(call):
+    with pytest.raises(TypeError, match="must be True or False"):
+        call()
+
+
+def test_pooling_refuses_torch_tensors_and_float_sizes():
+    with pytest.raises(TypeError, match="torch tensor"):
+        max_pool2d(torch.ones(4, 4), 2)
+    with pytest.raises(TypeError, match="`kernel_size` must be an int"):
+        max_pool2d(np.ones((4, 4)), 2.0)
+    assert max_pool2d(np.ones((4, 4)), np.int64(2)).shape == (2, 2)

@@ -204,3 +204,56 @@ def test_as_row_reports_the_layer_and_its_field():
     assert [r["output"] for r in rows] == [26, 13, 11, 5]
     assert rows[1] == {"layer": rows[1]["layer"], "k": 2, "s": 2, "p": 0, "output": 13,
                        "RF size": 4, "eff. stride": 2, "eff. padding": 0}
+
+
+# --- regressions: ceil_mode, transposed convolutions, argument checks --------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(1, 14), k=st.integers(1, 5), s=st.integers(1, 4), data=st.data())
+def test_ceil_mode_output_size_matches_torch(n, k, s, data):
+    p = data.draw(st.integers(0, k // 2))
+    assume(n + 2 * p >= k)
+    pool = nn.MaxPool2d(k, s, p, ceil_mode=True)
+    expected = pool(torch.zeros(1, 1, n, n)).shape[-1]
+    assert receptive_field(nn.Sequential(pool), input_size=n)[-1].output_size == expected
+    spec = [Layer(k, stride=s, padding=p, kind="pool", ceil_mode=True)]
+    assert receptive_field(spec, input_size=n)[-1].output_size == expected
+
+
+def test_ceil_mode_drops_a_window_starting_in_the_right_padding():
+    pool = nn.MaxPool2d(2, 2, padding=1, ceil_mode=True)
+    assert pool(torch.zeros(1, 1, 5, 5)).shape[-1] == 3  # torch's rule, not ceil((5+2-2)/2)+1
+    assert receptive_field(nn.Sequential(pool), input_size=5)[-1].output_size == 3
+
+
+@pytest.mark.parametrize("module", [nn.ConvTranspose2d(1, 1, 3, stride=2), nn.Upsample(2),
+                                    nn.Conv1d(1, 1, 3), nn.MaxPool1d(2), nn.Unfold(2),
+                                    nn.MaxUnpool2d(2)])
+def test_layers_that_are_not_2d_sliding_windows_are_refused(module):
+    net = nn.Sequential(nn.Conv2d(1, 1, 3), module)
+    with pytest.raises(TypeError, match="cannot work out the receptive field of layer 1"):
+        receptive_field(net)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(input_size=28.7), TypeError, "`input_size` must be an int"),
+    (dict(input_size="28"), TypeError, "`input_size` must be an int"),
+    (dict(input_size=True), TypeError, "`input_size` must be an int"),
+    (dict(input_size=0), ValueError, "`input_size` must be >= 1"),
+    (dict(axis=2), ValueError, "`axis` must be None, 0"),
+    (dict(axis=1.0), ValueError, "`axis` must be None, 0"),
+])
+def test_receptive_field_arguments_are_checked(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        receptive_field([{"kernel_size": 3}], **kwargs)
+
+
+def test_receptive_field_accepts_numpy_ints_and_checks_ceil_mode():
+    rf = receptive_field([{"kernel_size": 3}], input_size=np.int64(28), axis=None)
+    assert rf[0].output_size == 26
+    with pytest.raises(TypeError, match="`ceil_mode` must be True or False"):
+        Layer(2, stride=2, ceil_mode="yes")
+    with pytest.raises(TypeError, match="`samples` must be an int"):
+        effective_receptive_field(nn.Conv2d(1, 1, 3), (1, 5, 5), samples=2.5)
+    with pytest.raises(TypeError, match="torch tensor"):
+        erf_size(torch.ones(3, 3))

@@ -116,3 +116,44 @@ def test_scale_gradients_average_equals_smaller_lr(tiny):
         torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-6)
     with pytest.raises(ValueError, match="factors"):
         scale_gradients(avg, {"nope": 1.0})
+
+
+# --- regressions: argument checks, models without parameters -----------------------------------
+
+def _tiny_data(n=8):
+    g = torch.Generator().manual_seed(0)
+    return torch.rand(n, 1, 4, 4, generator=g), torch.randint(0, 2, (n,), generator=g)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(batch_size=16.0), TypeError, "`batch_size` must be an int"),
+    (dict(batch_size=0), ValueError, "`batch_size` must be >= 1"),
+    (dict(epochs=1.5), TypeError, "`epochs` must be an int"),
+    (dict(max_steps="3"), TypeError, "`max_steps` must be an int"),
+    (dict(target_accuracy=0.5), ValueError, "`target_accuracy` needs `test_data`"),
+    (dict(channels_last="no"), TypeError, "`channels_last` must be True or False"),
+    (dict(progress="yes"), TypeError, "`progress` must be True or False"),
+    (dict(seed=1.0), TypeError, "`seed` must be an int"),
+])
+def test_train_arguments_are_checked(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        train(mlp((16, 2)), _tiny_data(), device="cpu", **kwargs)
+
+
+def test_target_accuracy_must_be_a_fraction():
+    data = _tiny_data()
+    with pytest.raises(ValueError, match=r"`target_accuracy` must be in \[0, 1\]"):
+        train(mlp((16, 2)), data, test_data=data, target_accuracy=97, device="cpu")
+
+
+def test_models_without_parameters_are_evaluated_on_the_cpu():
+    # argmax over the 4 pixels of a 2x2 max-pooled image: no parameters, no StopIteration
+    model = torch.nn.Sequential(torch.nn.MaxPool2d(2), torch.nn.Flatten())
+    x = torch.zeros(3, 1, 4, 4)
+    x[0, 0, 0, 0], x[1, 0, 3, 3], x[2, 0, 0, 3] = 1.0, 1.0, 1.0
+    assert evaluate(model, (x, torch.tensor([0, 3, 1]))) == 1.0
+    assert conv_positions(model, (1, 4, 4)) == {}
+    with pytest.raises(TypeError, match="`batch_size` must be an int"):
+        evaluate(model, (x, torch.tensor([0, 3, 1])), batch_size=2.0)
+    with pytest.raises(TypeError, match="`model` must be a torch.nn.Module"):
+        evaluate(lambda t: t, (x, torch.tensor([0, 3, 1])))
