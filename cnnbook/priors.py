@@ -95,7 +95,7 @@ def gaussian_weight_decay(sigma, *, n_examples):
 
 
 def tie_ceiling(labels, *, size=16, block=4):
-    """Best accuracy of a position classifier whose scores are constant on ``block``² tiles.
+    """Best accuracy of a position classifier whose scores are constant on square tiles.
 
     A network that pools by ``block`` and upsamples back gives every pixel of a tile the same
     score; ``argmax`` then picks the tile's first pixel (row-major), so only labels that sit at
