@@ -76,3 +76,11 @@ def test_bad_arguments(kwargs, exc, name):
 def test_bad_target():
     with pytest.raises(ValueError, match="target"):
         targeted_attack(_model(), _x(), 5, epsilon=0.1)
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(epsilon="0.1"), "`epsilon` must be a real"),
+                                           (dict(epsilon=0.1, step_size=True), "`step_size`")])
+def test_attack_numbers_must_be_numbers(kwargs, match):
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(2, 2))
+    with pytest.raises(TypeError, match=match):
+        targeted_attack(model, torch.zeros(1, 1, 1, 2), 1, steps=1, **kwargs)

@@ -95,3 +95,11 @@ def test_bad_input():
         deep_dream(model, 1.0, x)
     with pytest.raises(TypeError, match="model"):
         layer_output(lambda t: t, 0, x)
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(lr="0.1"), "`lr` must be a real number"),
+                                           (dict(factor=None), "`factor` must be a real number")])
+def test_dream_numbers_must_be_numbers(kwargs, match):
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU())
+    with pytest.raises(TypeError, match=match):
+        deep_dream(model, 1, torch.zeros(1, 1, 5, 5), steps=1, **kwargs)

@@ -96,3 +96,12 @@ def test_bad_arguments(kwargs, exc, name):
     args.update(kwargs)
     with pytest.raises(exc, match=name):
         maximize_activation(model, args.pop("layer"), args.pop("unit"), **args)
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(lr="0.1"), "`lr` must be a real number"),
+                                           (dict(l1=True), "`l1` must be a real number"),
+                                           (dict(value_range=(0, "1")), "`value_range`")])
+def test_numbers_must_be_numbers(kwargs, match):
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 1))
+    with pytest.raises(TypeError, match=match):
+        maximize_activation(model, None, 0, input_shape=(1, 2, 2), steps=1, **kwargs)

@@ -11,7 +11,7 @@ a "fooling image" in the sense of Nguyen et al. 2015.
 import torch
 import torch.nn.functional as F
 
-from .._check import check_nonnegative
+from .._check import check_nonnegative, check_real
 from .attribution import _check_input, _check_target, _EvalMode, _scores
 
 __all__ = ["targeted_attack"]
@@ -54,14 +54,16 @@ def targeted_attack(model, x, target, *, epsilon, steps=20, step_size=None,
     tensor([[[[0.4000, 0.6000]]]])
     """
     x = _check_input(x)
+    epsilon = check_real(epsilon, "epsilon")
     if not epsilon >= 0:
         raise ValueError(f"`epsilon` must be >= 0, got {epsilon}")
     steps = check_nonnegative(steps, "steps")
     if step_size is None:
         step_size = 2.5 * epsilon / max(steps, 1)
+    step_size = check_real(step_size, "step_size")
     if not step_size >= 0:
         raise ValueError(f"`step_size` must be >= 0, got {step_size}")
-    lo, hi = (float(v) for v in value_range)
+    lo, hi = (check_real(v, "value_range") for v in value_range)
     if not lo < hi:
         raise ValueError(f"`value_range` must be (low, high) with low < high, got {value_range}")
 

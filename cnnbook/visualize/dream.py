@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .._check import check_nonnegative
+from .._check import check_nonnegative, check_real
 
 __all__ = ["DreamResult", "deep_dream", "layer_output"]
 
@@ -149,6 +149,7 @@ def deep_dream(model, layer, x, *, steps=20, lr=0.05, objective="norm", factor=1
         raise ValueError(f"`x` must have 4 dimensions (N, C, H, W), got shape {tuple(x.shape)}")
     steps = check_nonnegative(steps, "steps")
     jitter = check_nonnegative(jitter, "jitter")
+    lr, factor = check_real(lr, "lr"), check_real(factor, "factor")
     if not lr > 0:
         raise ValueError(f"`lr` must be > 0, got {lr}")
     if objective not in ("norm", "target"):

@@ -12,7 +12,7 @@ from collections import namedtuple
 
 import torch
 
-from .._check import check_positive
+from .._check import check_positive, check_real
 
 __all__ = ["Maximized", "maximize_activation"]
 
@@ -89,11 +89,12 @@ def maximize_activation(model, layer, unit, *, input_shape, steps=100, lr=0.05, 
     if layer is not None and not any(m is layer for m in model.modules()):
         raise ValueError("`layer` must be a submodule of `model` (or None for its output)")
     steps = check_positive(steps, "steps")
+    lr, l1 = check_real(lr, "lr"), check_real(l1, "l1")
     if not lr > 0:
         raise ValueError(f"`lr` must be > 0, got {lr}")
     if not l1 >= 0:
         raise ValueError(f"`l1` must be >= 0, got {l1}")
-    lo, hi = (float(v) for v in value_range)
+    lo, hi = (check_real(v, "value_range") for v in value_range)
     if not lo < hi:
         raise ValueError(f"`value_range` must be (low, high) with low < high, got {value_range}")
     units = torch.as_tensor([unit] if isinstance(unit, numbers.Integral) else list(unit))

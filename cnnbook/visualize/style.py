@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .._check import check_nonnegative, check_positive
+from .._check import check_nonnegative, check_positive, check_real
 
 __all__ = [
     "StyleResult",
@@ -302,6 +302,7 @@ def _check_image(x, name):
 def _optimise(net, x, losses, *, steps, lr):
     """Adam on the pixels of ``x`` (kept in [0, 1]); ``losses(feats) -> (total, parts)``."""
     steps = check_nonnegative(steps, "steps")
+    lr = check_real(lr, "lr")
     if not lr > 0:
         raise ValueError(f"`lr` must be > 0, got {lr}")
     x = x.clone().clamp_(0, 1).requires_grad_(True)
@@ -419,7 +420,7 @@ def transfer_style(net, content_image, style_image, *, style_weight=1.0, content
     if content_image.shape[1] != style_image.shape[1]:
         raise ValueError("`content_image` and `style_image` must have the same channels")
     for name, value in (("style_weight", style_weight), ("content_weight", content_weight)):
-        if not float(value) >= 0:
+        if not check_real(value, name) >= 0:
             raise ValueError(f"`{name}` must be >= 0, got {value}")
     if isinstance(init, torch.Tensor):
         start = _check_image(init, "init")
