@@ -3,6 +3,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from cnnbook.plotting import plot_detections, plot_param_counts, plot_subsampling
+from cnnbook.plotting._base import png_size
 
 
 def test_plot_param_counts_draws_one_bar_per_count_on_log_axis():
@@ -58,5 +59,8 @@ def test_plot_subsampling_rejects_mismatched_titles():
 
 def test_figures_show_themselves_as_png_without_pyplot():
     fig = plot_subsampling([np.zeros((4, 4))], ["x"])
-    png = fig._repr_png_()
+    png, meta = fig._repr_png_()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 200
+    # two image pixels per CSS pixel: IPython shows it at half its pixel size (retina)
+    width, height = png_size(png)
+    assert (meta["width"], meta["height"]) == (round(width / 2), round(height / 2))

@@ -10,7 +10,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
 from .._check import as_float_array, check_ndim
-from ._base import new_axes, new_grid, show_image
+from ._base import MIN_FONT_SIZE, integer_ticks, new_axes, new_grid, show_image
 
 __all__ = [
     "plot_conv_matrix",
@@ -27,7 +27,7 @@ def _annotate(ax, a, fmt):
     for (i, j), v in np.ndenumerate(a):
         r, g, b, _ = im.cmap(im.norm(v))
         colour = "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
-        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color=colour)
+        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=MIN_FONT_SIZE, color=colour)
 
 
 def _check_boxes(boxes, n):
@@ -208,8 +208,10 @@ def plot_conv_matrix(matrix, *, ax=None, figsize=(6.0, 3.2)):
                    aspect="auto" if m.shape[1] > 3 * m.shape[0] else "equal")
     if 0 < len(values) <= len(base):  # a legend of the distinct weights
         bar = fig.colorbar(im, ax=ax, ticks=np.arange(len(values)), shrink=0.9)
-        bar.ax.set_yticklabels([f"{v:g}" for v in values], fontsize=7)
-        bar.set_label("weight", fontsize=8)
+        bar.ax.set_yticklabels([f"{v:g}" for v in values], fontsize=MIN_FONT_SIZE)
+        bar.set_label("weight", fontsize=MIN_FONT_SIZE)
+    integer_ticks(ax.xaxis)
+    integer_ticks(ax.yaxis)
     ax.set_xlabel(f"input pixel ({m.shape[1]})")
     ax.set_ylabel(f"output pixel ({m.shape[0]})")
     ax.set_facecolor("white")
@@ -257,7 +259,7 @@ def plot_pmf(support, probs, *, highlight=None, ax=None, figsize=(4.5, 2.8)):
     ax.bar(s, p, color=colours, width=0.8)
     if highlight is not None:
         i = int(np.flatnonzero(s == highlight)[0])
-        ax.annotate(f"{p[i]:.4f}", (s[i], p[i]), ha="center", va="bottom", fontsize=8,
+        ax.annotate(f"{p[i]:.4f}", (s[i], p[i]), ha="center", va="bottom", fontsize=MIN_FONT_SIZE,
                     xytext=(0, 2), textcoords="offset points")
     ax.set_xticks(s)
     ax.set_xlabel("value")
@@ -297,7 +299,7 @@ def plot_timings(labels, seconds, *, ax=None, figsize=(5.0, 2.4)):
     ax.barh(y, t, color="tab:blue")
     for yi, ti in zip(y, t, strict=True):
         text = f"{ti * 1e3:.3g} ms" if ti < 1 else f"{ti:.3g} s"
-        ax.text(ti, yi, " " + text, va="center", fontsize=8)
+        ax.text(ti, yi, " " + text, va="center", fontsize=MIN_FONT_SIZE)
     ax.set_yticks(y, labels)
     ax.set_xscale("log")
     ax.set_xlim(t.min() / 3, t.max() * 8)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._base import new_grid, show_image
+from ._base import MIN_FONT_SIZE, new_grid, show_image
 
 __all__ = ["plot_dream", "plot_gram_matrices"]
 
@@ -52,7 +52,7 @@ def plot_dream(before, after, *, titles=None, vmin=0.0, vmax=1.0):
         show_image(axes[row, 2], diff, cmap="RdBu_r", vmin=-lim, vmax=lim)
         if row == 0:
             for ax, title in zip(axes[0], titles, strict=True):
-                ax.set_title(title, fontsize=9)
+                ax.set_title(title, fontsize=MIN_FONT_SIZE)
     return fig
 
 

@@ -8,7 +8,7 @@ returns a :class:`matplotlib.figure.Figure`.
 import numpy as np
 
 from .._check import as_float_array, check_ndim, check_positive
-from ._base import new_axes, new_grid, show_image
+from ._base import MIN_FONT_SIZE, new_axes, new_grid, show_image
 from .conv import _annotate
 
 __all__ = [
@@ -90,14 +90,14 @@ def plot_pooling(x, outputs, *, kernel_size, stride=None, fmt="{:g}", figsize=No
     show_image(ax, tint, title="input")  # colour = window; the values are written in
     _grid_lines(ax, a.shape)
     for (i, j), v in np.ndenumerate(a):
-        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8)
+        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=MIN_FONT_SIZE)
     out_tint = np.array([[_hex_rgb(_WINDOW_COLOURS[(i * n_w + j) % len(_WINDOW_COLOURS)])
                           for j in range(n_w)] for i in range(n_h)])
     for ax, (name, o) in zip(axes[0, 1:], outs.items(), strict=True):
         if s >= k:  # each output cell in the colour of its window
             show_image(ax, out_tint, title=name)
             for (i, j), v in np.ndenumerate(o):
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8)
+                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=MIN_FONT_SIZE)
         else:
             show_image(ax, o, cmap="Oranges", title=name)
             _annotate(ax, o, fmt)
@@ -144,7 +144,7 @@ def plot_kmax(x, pooled, *, ax=None, figsize=(6.0, 2.4)):
     ax.set_xlabel("position")
     ax.set_ylabel("value")
     ax.set_title(f"k-max pooling, k = {kept.size}: kept values in orange, order kept",
-                 fontsize=9)
+                 fontsize=MIN_FONT_SIZE)
     return fig
 
 
@@ -186,7 +186,7 @@ def plot_invariance(kernel_sizes, fractions, *, ax=None, figsize=(4.8, 3.0)):
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("pooling window (1 = no pooling)")
     ax.set_ylabel("share of outputs unchanged")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=MIN_FONT_SIZE)
     ax.grid(alpha=0.3)
     return fig
 
@@ -228,12 +228,12 @@ def plot_layer_sizes(stages, sizes, *, ylabel="numbers per image", ax=None,
         bars = ax.bar(x + (k - (len(sizes) - 1) / 2) * width, np.nan_to_num(v), width,
                       label=label)
         ax.bar_label(bars, labels=[f"{int(b):,}" if b > 0 else "" for b in np.nan_to_num(v)],
-                     fontsize=6, rotation=90, padding=2)
+                     fontsize=MIN_FONT_SIZE, rotation=90, padding=2)
     ax.set_yscale("log")
-    ax.set_xticks(x, stages, fontsize=8)
+    ax.set_xticks(x, stages, fontsize=MIN_FONT_SIZE)
     ax.set_ylabel(ylabel)
     ax.margins(y=0.25)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=MIN_FONT_SIZE)
     return fig
 
 
@@ -275,7 +275,7 @@ def plot_flatten(x, *, fmt="{:g}", figsize=None):
         show_image(ax, np.broadcast_to(tints[ch], (h, w, 3)), title=f"channel {ch}")
         _grid_lines(ax, a[ch].shape)
         for (i, j), v in np.ndenumerate(a[ch]):
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7)
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=MIN_FONT_SIZE)
     ax = fig.add_subplot(gs[1, :])
     flat = a.reshape(1, n)  # C-order: channel by channel, row by row
     strip = np.repeat(np.array(tints), h * w, axis=0)[None]  # (1, N, 3)
@@ -284,5 +284,5 @@ def plot_flatten(x, *, fmt="{:g}", figsize=None):
     for ch in range(1, c):
         ax.axvline(ch * h * w - 0.5, color="0.1", lw=2)
     for j, v in enumerate(flat[0]):
-        ax.text(j, 0, fmt.format(v), ha="center", va="center", fontsize=7)
+        ax.text(j, 0, fmt.format(v), ha="center", va="center", fontsize=MIN_FONT_SIZE)
     return fig

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ._base import new_axes, new_grid, show_image
+from ._base import integer_ticks, new_axes, new_grid, show_image
 
 __all__ = ["plot_effective_rf", "plot_footprints", "plot_rf_growth", "plot_rf_vs_depth"]
 
@@ -36,6 +36,7 @@ def plot_rf_growth(sizes, *, input_sizes=None, ax=None):
         if input_sizes is not None and name in input_sizes:
             ax.axhline(input_sizes[name], ls=":", color=line.get_color(), lw=1)
     ax.set_yscale("log")
+    integer_ticks(ax.xaxis)
     ax.set_xlabel("layer (convolution or pooling)")
     ax.set_ylabel("receptive field size (pixels)")
     ax.legend(frameon=False)
@@ -135,6 +136,7 @@ def plot_rf_vs_depth(depths, theoretical, effective, *, ax=None):
     fig, ax = new_axes(ax, figsize=(4.8, 3.2))
     ax.plot(d, th, "o-", label="theoretical (closed form)")
     ax.plot(d, ef, "s-", label="effective (95% of gradient)")
+    integer_ticks(ax.xaxis)
     ax.set_xlabel("number of 3×3 layers")
     ax.set_ylabel("size (pixels)")
     ax.legend(frameon=False)

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._base import new_axes, new_grid, show_image
+from ._base import MIN_FONT_SIZE, grid_shape, integer_ticks, new_axes, new_grid, show_image
 
 __all__ = ["plot_accuracy_bars", "plot_accuracy_curves", "plot_loss_curves", "plot_samples"]
 
@@ -21,6 +21,8 @@ def plot_samples(images, labels, *, class_names=None, predictions=None, ncols=10
         Names of the classes; default the numbers.
     predictions : (N,) array_like of int, optional
     ncols : int, optional
+        At most this many panels per row; fewer, in evenly filled rows, where they would not
+        fit the book's column.
     cmap : str, optional
         Default ``"gray_r"``: high values dark, like ink on paper.
 
@@ -35,10 +37,8 @@ def plot_samples(images, labels, *, class_names=None, predictions=None, ncols=10
         predictions = np.asarray(predictions)
         if predictions.shape != labels.shape:
             raise ValueError("`predictions` must have the shape of `labels`")
-    if int(ncols) < 1:
-        raise ValueError("`ncols` must be >= 1")
-    ncols = min(int(ncols), len(images))
-    nrows = -(-len(images) // ncols)
+    # class names need wider panels than digits; rows wrap to fit the book's column
+    nrows, ncols = grid_shape(len(images), ncols, 1.2 if class_names is not None else 0.7)
     fig, axes = new_grid(nrows, ncols, figsize=(1.1 * ncols, 1.25 * nrows))
     name = (lambda c: class_names[c]) if class_names is not None else str
     for k, ax in enumerate(axes.ravel()):
@@ -50,9 +50,9 @@ def plot_samples(images, labels, *, class_names=None, predictions=None, ncols=10
         if predictions is not None:
             wrong = predictions[k] != labels[k]
             title = f"{title}\n→ {name(predictions[k])}"
-            ax.set_title(title, fontsize=7, color="tab:red" if wrong else "black")
+            ax.set_title(title, fontsize=MIN_FONT_SIZE, color="tab:red" if wrong else "black")
         else:
-            ax.set_title(title, fontsize=7)
+            ax.set_title(title, fontsize=MIN_FONT_SIZE)
     return fig
 
 
@@ -101,6 +101,7 @@ def plot_loss_curves(curves, *, smooth=1, logy=False, xlabel="step", ylabel="tra
         ax.plot(x, y, styles[k % len(styles)], label=label, lw=1.5)
     if logy:
         ax.set_yscale("log")
+    integer_ticks(ax.xaxis)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel if smooth == 1 else f"{ylabel} (mean of {smooth})")
     ax.legend(frameon=False)
@@ -136,6 +137,8 @@ def plot_accuracy_curves(curves, *, target=None, x=None, xlabel="epoch", ax=None
         ax.plot(xs, 100 * acc, "o-", label=label, ms=4)
     if target is not None:
         ax.axhline(100 * target, ls="--", color="gray", lw=1)
+    if x is None:
+        integer_ticks(ax.xaxis)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("test accuracy (%)")
     ax.legend(frameon=False)
@@ -170,11 +173,11 @@ def plot_accuracy_bars(labels, train_accuracy, test_accuracy, *, params=None, ax
     bars_tr = ax.bar(pos - 0.2, 100 * tr, width=0.4, label="training", color="tab:gray")
     bars_te = ax.bar(pos + 0.2, 100 * te, width=0.4, label="test", color="tab:blue")
     for bars in (bars_tr, bars_te):
-        ax.bar_label(bars, fmt="%.1f", fontsize=7)
+        ax.bar_label(bars, fmt="%.1f", fontsize=MIN_FONT_SIZE)
     ticks = list(labels)
     if params is not None:
         ticks = [f"{name}\n{int(n):,} params" for name, n in zip(labels, params, strict=True)]
-    ax.set_xticks(pos, ticks, fontsize=8)
+    ax.set_xticks(pos, ticks, fontsize=MIN_FONT_SIZE)
     ax.set_ylabel("accuracy (%)")
     ax.set_ylim(0, 118)
     ax.legend(frameon=False, loc="upper center", ncols=2)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._base import new_grid, show_image
+from ._base import MIN_FONT_SIZE, grid_shape, new_grid, show_image
 
 __all__ = ["plot_adversarial", "plot_attributions", "plot_filters", "plot_image_grid"]
 
@@ -24,10 +24,7 @@ def _titles(titles, n):
 
 
 def _grid(n, ncols, scale):
-    if int(ncols) < 1:
-        raise ValueError("`ncols` must be >= 1")
-    ncols = min(int(ncols), n)
-    nrows = -(-n // ncols)
+    nrows, ncols = grid_shape(n, ncols, 0.7)  # rows wrap to fit the book's column
     return new_grid(nrows, ncols, figsize=(scale * ncols, scale * nrows + 0.15))
 
 
@@ -40,6 +37,8 @@ def plot_filters(weights, *, titles=None, ncols=9):
         One 2-D filter per panel (take ``conv.weight[:, 0]`` for a one-channel input).
     titles : sequence of K str, optional
     ncols : int, optional
+        At most this many panels per row; fewer, in evenly filled rows, where they would not
+        fit the book's column.
 
     Returns
     -------
@@ -68,6 +67,8 @@ def plot_image_grid(images, *, titles=None, ncols=10, vmin=0.0, vmax=1.0, cmap="
     images : (N, H, W) array_like
     titles : sequence of N str, optional
     ncols : int, optional
+        At most this many panels per row; fewer, in evenly filled rows, where they would not
+        fit the book's column.
     vmin, vmax : float, optional
         Colour scale shared by all panels.
     cmap : str, optional
@@ -125,7 +126,7 @@ def plot_attributions(images, maps, *, titles=None):
             else:
                 show_image(axes[i, j], m[j], cmap="Reds", vmin=0, vmax=top)
     for i, name in enumerate(["input", *arrays], start=0):
-        axes[i, 0].set_ylabel(name, fontsize=9)
+        axes[i, 0].set_ylabel(name, fontsize=MIN_FONT_SIZE)
     return fig
 
 
@@ -159,5 +160,5 @@ def plot_adversarial(original, adversarial, *, titles_before=None, titles_after=
         show_image(axes[1, j], delta[j], cmap="RdBu_r", vmin=-top, vmax=top)
         show_image(axes[2, j], adversarial[j], title=after[j], cmap="gray_r", vmin=0, vmax=1)
     for i, name in enumerate(["original", "change", "perturbed"]):
-        axes[i, 0].set_ylabel(name, fontsize=9)
+        axes[i, 0].set_ylabel(name, fontsize=MIN_FONT_SIZE)
     return fig
