@@ -69,9 +69,13 @@ html_theme = "sphinx_book_theme"
 html_title = "cnnbook"
 html_static_path = ["book/_static", ".venv/share/cnnbook-static"]
 html_css_files = ["cnnbook.css"]
+# the visible sidebar toggles of sphinx-book-theme 1.4 with pydata-sphinx-theme 0.20 are dead
+# without it: see the script's header
+html_js_files = ["sidebar-toggle.js"]
 html_last_updated_fmt = None
-# light pages by default (the figures are drawn on white); the reader can switch
-html_context = {"default_mode": "light"}
+# light or dark as the reader's system asks (the figures keep a white ground); the reader can
+# switch
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "use_download_button": True,
     "use_fullscreen_button": True,

@@ -22,10 +22,29 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def site():
     """Path of the built HTML site (``_build/html``, or ``$CNNBOOK_SITE``)."""
-    path = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html"))
+    path = Path(os.environ.get("CNNBOOK_SITE", ROOT / "_build" / "html")).resolve()
     if not (path / "index.html").exists():
         pytest.fail(f"no built site at {path}: run `make html` first")
     return path
+
+
+@pytest.fixture(scope="session")
+def site_page(site):
+    """``site_page("ch03_padding_stride")``: the path of a built page.
+
+    A missing page fails the test, except in a partial build named by ``$CNNBOOK_SITE``
+    (``CNNBOOK_ONLY=ch03 ...``), where the tests of the chapters left out are skipped.
+    """
+
+    def find(name):
+        path = site / f"{name}.html"
+        if not path.exists():
+            if os.environ.get("CNNBOOK_SITE"):
+                pytest.skip(f"{name}.html is not in the partial build at {site}")
+            pytest.fail(f"{name}.html is missing from the built site at {site}")
+        return path
+
+    return find
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +61,8 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def browser_page(chromium):
-    """A fresh page with every request that is not ``file://`` aborted.
-
-    ``page.console_errors`` collects console errors and uncaught exceptions;
-    ``page.blocked_requests`` the URLs of requests that tried to leave the site.
-    """
-    context = chromium.new_context()
+def _watched_page(context):
+    """A page of ``context`` whose requests that are not ``file://`` are aborted."""
     page = context.new_page()
     page.console_errors = []
     page.blocked_requests = []
@@ -64,5 +77,33 @@ def browser_page(chromium):
     context.route("**/*", route)
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    yield page
+    return page
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh page with every request that is not ``file://`` aborted.
+
+    ``page.console_errors`` collects console errors and uncaught exceptions;
+    ``page.blocked_requests`` the URLs of requests that tried to leave the site.
+    """
+    context = chromium.new_context()
+    yield _watched_page(context)
     context.close()
+
+
+@pytest.fixture
+def open_page(chromium):
+    """``open_page(width, color_scheme="light")``: a fresh page like ``browser_page`` in a
+    window ``width`` CSS pixels wide (900 high) whose system asks for ``color_scheme``."""
+    contexts = []
+
+    def make(width, color_scheme="light"):
+        context = chromium.new_context(viewport={"width": width, "height": 900},
+                                       color_scheme=color_scheme)
+        contexts.append(context)
+        return _watched_page(context)
+
+    yield make
+    for context in contexts:
+        context.close()
