@@ -17,16 +17,23 @@ import json
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from PIL import Image
 
 from .._check import check_nonnegative, check_positive
+from ._base import COLUMN_WIDTH, MIN_FONT_SIZE, PNG_DPI, SCREEN_DPI, png_size
 
 __all__ = ["FrameAnimation", "animate_conv", "window_positions"]
 
+# One palette with the chapter 3 explorer (book/_static/explorer.css): the window is orange.
 _INPUT = "#9ecae1"  # input cell
-_PAD = "#ffffff"  # padding cell
-_TAP = "#08519c"  # input cell under a kernel tap
-_DONE = "#a1d99b"  # output already computed
-_NOW = "#006d2c"  # output being computed
+_PAD = "#ffffff"  # padding cell (dashed border)
+_TAP = "#fdae6b"  # input cell under a kernel tap: the window
+_TAP_EDGE = "#a63603"
+_TODO = "#ffffff"  # output not yet computed
+_DONE = "#c7e9c0"  # output already computed
+_NOW = "#41ab5d"  # output being computed
+_NOW_EDGE = "#00441b"
+_GRID = "#777777"
 
 _PLAYER_JS = """(function () {
   var root = document.getElementById(%(id)s);
@@ -54,6 +61,14 @@ _PLAYER_JS = """(function () {
 })();"""
 
 
+def _palette_png(data):
+    """Re-encode PNG ``data`` with a 64-colour palette: flat-coloured frames, a third the bytes."""
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(data)).convert("RGB").quantize(64).save(buf, format="png",
+                                                                optimize=True)
+    return buf.getvalue()
+
+
 class FrameAnimation:
     """A figure plus ``update(t)`` that redraws it as frame ``t`` of ``n_frames``.
 
@@ -65,10 +80,13 @@ class FrameAnimation:
     n_frames : int
     interval : int, optional
         Milliseconds between frames when playing.
+    alt : str, optional
+        Text alternative of the frames (the player's image).
     """
 
-    def __init__(self, fig, update, n_frames, *, interval=500):
+    def __init__(self, fig, update, n_frames, *, interval=500, alt="animation frame"):
         self.fig = fig
+        self.alt = str(alt)
         self.update = update
         self.n_frames = check_positive(n_frames, "n_frames")
         self.interval = check_positive(interval, "interval")
@@ -80,21 +98,25 @@ class FrameAnimation:
             self.update(t)
             buf = io.BytesIO()
             self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
-            out.append(buf.getvalue())
+            out.append(_palette_png(buf.getvalue()))
         self.update(0)
         return out
 
     def to_html(self):
         """Return a self-contained HTML player: image, play/pause, step buttons and a slider."""
-        frames = [base64.b64encode(png).decode("ascii") for png in self.frames_png()]
+        pngs = self.frames_png()
+        frames = [base64.b64encode(png).decode("ascii") for png in pngs]
         uid = "ops-anim-" + hashlib.sha1("".join(frames).encode()).hexdigest()[:12]
         js = _PLAYER_JS % {"id": json.dumps(uid), "frames": json.dumps(frames),
                            "interval": self.interval}
         first = f"data:image/png;base64,{frames[0]}"
+        # the frames fill the player's width (the column); drawn at two pixels per CSS pixel
+        width, height = (round(v * SCREEN_DPI / self.fig.dpi) for v in png_size(pngs[0]))
         return (
             f'<div class="ops-anim" id="{uid}" data-nframes="{len(frames)}">'
-            f'<img alt="animation frame" src="{html.escape(first)}" '
-            'style="display:block;max-width:100%"/>'
+            f'<img alt="{html.escape(self.alt)}" src="{html.escape(first)}" '
+            f'width="{width}" height="{height}" '
+            'style="display:block;width:100%;height:auto"/>'
             '<div class="ops-anim-controls" style="display:flex;gap:0.4em;align-items:center">'
             '<button type="button" class="ops-anim-prev">&#9664;</button>'
             '<button type="button" class="ops-anim-play">play</button>'
@@ -145,12 +167,13 @@ def window_positions(input_size, kernel_size, *, stride=1, padding=0, dilation=1
 
 
 def animate_conv(input_size, kernel_size, *, stride=1, padding=0, dilation=1, interval=600,
-                 dpi=72, title=None):
+                 dpi=PNG_DPI, title=None):
     """Animate a kernel sliding over a padded input, filling the output one cell per frame.
 
-    The left panel is the input (blue; padding white with dashed borders) with the kernel's
-    taps in dark blue; the right panel is the output, cells already computed in light green
-    and the current one in dark green.
+    The left panel is the input (blue; padding white with dashed borders) with the window, the
+    kernel's taps, in orange; the right panel is the output, cells already computed in light
+    green and the current one in dark green: the colours of the chapter 3 explorer. The frames
+    are as wide as the book's column.
 
     Parameters
     ----------
@@ -160,7 +183,8 @@ def animate_conv(input_size, kernel_size, *, stride=1, padding=0, dilation=1, in
     interval : int, optional
         Milliseconds between frames.
     dpi : int, optional
-        Resolution of the frames (keep small: every frame is embedded in the page).
+        Pixels per inch of the frames (every frame is embedded in the page); the default gives
+        two pixels per CSS pixel.
     title : str, optional
         Figure title; by default the parameters.
 
@@ -178,49 +202,62 @@ def animate_conv(input_size, kernel_size, *, stride=1, padding=0, dilation=1, in
     """
     positions = window_positions(input_size, kernel_size, stride=stride, padding=padding,
                                  dilation=dilation)
+    check_positive(dpi, "dpi")
     n, p = input_size, padding
     size = n + 2 * p
     out = int(round(len(positions) ** 0.5))
-    fig = Figure(figsize=(0.3 * (size + out) + 1.2, 0.3 * size + 0.7), dpi=dpi)
-    gs = fig.add_gridspec(1, 2, width_ratios=[size, max(out, 1)], left=0.03, right=0.97,
-                          bottom=0.03, top=0.82, wspace=0.25)
-    ax_in, ax_out = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
     if title is None:
-        title = f"input {n}×{n}, kernel {kernel_size}×{kernel_size}, stride {stride}, " \
-                f"padding {padding}, dilation {dilation} → output {out}×{out}"
-    fig.suptitle(title, fontsize=9)
+        title = (f"input {n}×{n}, kernel {kernel_size}×{kernel_size}, stride {stride}, "
+                 f"padding {padding}, dilation {dilation} → output {out}×{out}")
+    fig = Figure(figsize=(COLUMN_WIDTH, 3.2), dpi=dpi, layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.05, h_pad=0.05)
+    # the panels keep one cell size: input and output side by side, centred
+    gs = fig.add_gridspec(1, 2, width_ratios=[size + 0.2, max(out, 1) + 0.2])
+    ax_in, ax_out = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
+    fig.suptitle(title, fontsize=MIN_FONT_SIZE + 2, wrap=True)
 
     cells_in = {}
     for r in range(size):
         for c in range(size):
             is_pad = not (p <= r < p + n and p <= c < p + n)
             cells_in[r, c] = ax_in.add_patch(Rectangle(
-                (c, size - 1 - r), 1, 1, fc=_PAD if is_pad else _INPUT, ec="0.5",
-                ls="--" if is_pad else "-", lw=0.6))
+                (c, size - 1 - r), 1, 1, fc=_PAD if is_pad else _INPUT, ec=_GRID,
+                ls="--" if is_pad else "-", lw=0.8))
     cells_out = {}
     for r in range(out):
         for c in range(out):
             cells_out[r, c] = ax_out.add_patch(Rectangle(
-                (c, out - 1 - r), 1, 1, fc="white", ec="0.5", lw=0.6))
-    for ax, m, label in ((ax_in, size, "input"), (ax_out, out, "output")):
+                (c, out - 1 - r), 1, 1, fc=_TODO, ec=_GRID, lw=0.8))
+    labels = (f"input {n}×{n}" + (f", padded to {size}×{size}" if p else ""),
+              f"output {out}×{out}")
+    for ax, m, label in ((ax_in, size, labels[0]), (ax_out, out, labels[1])):
         ax.set_xlim(-0.1, m + 0.1)
-        ax.set_ylim(-0.1, m + 0.1)
+        margin = (size - m) / 2  # both panels span the input's height: cells of one size
+        ax.set_ylim(-0.1 - margin, m + margin + 0.1)
         ax.set_aspect("equal")
         ax.axis("off")
-        ax.set_title(label, fontsize=9)
-    base_in = {key: patch.get_facecolor() for key, patch in cells_in.items()}
+        ax.set_title(label, fontsize=MIN_FONT_SIZE + 1)
+    base_in = {key: (patch.get_facecolor(), patch.get_edgecolor(), patch.get_linewidth())
+               for key, patch in cells_in.items()}
 
     def update(t):
         (i, j), taps = positions[t]
         for key, patch in cells_in.items():
-            patch.set_facecolor(base_in[key])
+            fc, ec, lw = base_in[key]
+            patch.set(facecolor=fc, edgecolor=ec, linewidth=lw, zorder=1)
         for r, c in taps:
-            cells_in[int(r), int(c)].set_facecolor(_TAP)
+            cells_in[int(r), int(c)].set(facecolor=_TAP, edgecolor=_TAP_EDGE, linewidth=2,
+                                         zorder=2)
         for k, ((a, b), _) in enumerate(positions):
-            cells_out[a, b].set_facecolor(_NOW if k == t else (_DONE if k < t else "white"))
+            now = k == t
+            cells_out[a, b].set(facecolor=_NOW if now else (_DONE if k < t else _TODO),
+                                edgecolor=_NOW_EDGE if now else _GRID, linewidth=2 if now else 0.8,
+                                zorder=2 if now else 1)
         return []
 
     update(0)
-    anim = FrameAnimation(fig, update, len(positions), interval=interval)
+    alt = (f"{title}. The window of the kernel's taps (orange) slides over the input; each "
+           f"frame computes one output cell (dark green).")
+    anim = FrameAnimation(fig, update, len(positions), interval=interval, alt=alt)
     anim.positions = positions
     return anim
