@@ -9,7 +9,7 @@
 (function () {
   "use strict";
   var SVGNS = "http://www.w3.org/2000/svg";
-  var CELL = 26, GAP = 36;
+  var CELL = 26;
   var CONTROLS = [
     // [key, label, min, max, default]
     ["n", "input size", 1, 12, 5],
@@ -181,35 +181,43 @@
     this.sum.textContent = "output[" + i + ", " + j + "] = " + terms.join(" + ") + " = " +
       outAt(i, j) + "   (position " + (this.t + 1) + " of " + (o * o) + ")";
 
-    var width = (size + k + o) * CELL + 2 * GAP + 4;
-    var height = Math.max(size, k, o) * CELL + 24;
+    // one SVG per grid in a wrapping row: on a narrow column the kernel and the output move
+    // below the input instead of being pushed out of view, and a grid wider than the column
+    // shrinks to fit it (explorer.css)
     this.svgBox.textContent = "";
-    var svg = el("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height,
-      role: "img", "aria-label": "padded input, kernel and output" }, this.svgBox);
-    function grid(x0, rows, title, fill, label) {
-      el("text", { x: x0, y: 12, "class": "conv-explorer-title" }, svg, title);
+    var box = this.svgBox;
+    function grid(rows, title, fill, label) {
+      var width = rows * CELL + 4, height = rows * CELL + 22;
+      var svg = el("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height,
+        role: "img", "aria-label": title + ", " + rows + "\u00d7" + rows }, box);
+      svg.setAttribute("class", "conv-explorer-grid");
+      el("text", { x: 2, y: 12, "class": "conv-explorer-title" }, svg, title);
       for (var a = 0; a < rows; a++) {
         for (var b = 0; b < rows; b++) {
           var g = el("g", {}, svg);
-          el("rect", { x: x0 + b * CELL, y: 18 + a * CELL, width: CELL - 2, height: CELL - 2,
-            "class": fill(a, b) }, g);
-          el("text", { x: x0 + b * CELL + CELL / 2 - 1, y: 18 + a * CELL + CELL / 2 + 3,
-            "text-anchor": "middle", "class": "conv-explorer-value" }, g, label(a, b));
+          var cls = fill(a, b);
+          el("rect", { x: 2 + b * CELL, y: 18 + a * CELL, width: CELL - 2, height: CELL - 2,
+            "class": cls }, g);
+          el("text", { x: 2 + b * CELL + CELL / 2 - 1, y: 18 + a * CELL + CELL / 2 + 3,
+            "text-anchor": "middle", "class": "conv-explorer-value " + cls + "-value" }, g,
+            label(a, b));
         }
       }
+      return svg;
     }
-    grid(2, size, "input (padded)", function (a, b) {
+    grid(size, "input (padded)", function (a, b) {
       var pad = a < p || b < p || a >= p + n || b >= p + n;
       if (taps[a + "," + b]) { return "cx-tap"; }
       return pad ? "cx-pad" : "cx-input";
     }, function (a, b) { return String(xAt(a, b)); });
-    grid(2 + size * CELL + GAP, k, "kernel", function () { return "cx-kernel"; },
+    grid(k, "kernel", function () { return "cx-kernel"; },
       function (a, b) { return String(w[a * k + b]); });
     var t = this.t;
-    grid(2 + (size + k) * CELL + 2 * GAP, o, "output", function (a, b) {
+    grid(o, "output", function (a, b) {
       var idx = a * o + b;
       return idx === t ? "cx-now" : (idx < t ? "cx-done" : "cx-todo");
-    }, function (a, b) { return a * o + b <= t ? String(outAt(a, b)) : ""; });
+    }, function (a, b) { return a * o + b <= t ? String(outAt(a, b)) : ""; })
+      .classList.add("conv-explorer-output");
   };
 
   function init() {
