@@ -1,9 +1,9 @@
-"""Tests of cnnbook.visualize.adversarial (targeted iterative gradient-sign attack)."""
+"""Tests of cnnbook.interpret.adversarial (targeted iterative gradient-sign attack)."""
 
 import pytest
 import torch
 
-from cnnbook.visualize.adversarial import targeted_attack
+from cnnbook.interpret.adversarial import targeted_attack
 
 
 def _model():

@@ -1,10 +1,10 @@
-"""Tests of cnnbook.visualize.attribution against Captum and hand-worked cases."""
+"""Tests of cnnbook.interpret.attribution against Captum and hand-worked cases."""
 
 import pytest
 import torch
 from captum.attr import Occlusion, Saliency
 
-from cnnbook.visualize.attribution import occlusion_map, saliency_map
+from cnnbook.interpret.attribution import occlusion_map, saliency_map
 
 
 def _small_cnn(seed=0, channels=2, classes=3):

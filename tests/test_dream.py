@@ -1,11 +1,11 @@
-"""Tests of cnnbook.visualize.dream (Lucent-style: a few steps, the dreamed score rises)."""
+"""Tests of cnnbook.interpret.dream (Lucent-style: a few steps, the dreamed score rises)."""
 
 import pytest
 import torch
 from torch import nn
 
+from cnnbook.interpret.dream import deep_dream, layer_output
 from cnnbook.models import lecture_cnn
-from cnnbook.visualize.dream import deep_dream, layer_output
 
 
 def _tiny():

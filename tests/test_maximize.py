@@ -1,9 +1,9 @@
-"""Tests of cnnbook.visualize.maximize (activation maximisation)."""
+"""Tests of cnnbook.interpret.maximize (activation maximisation)."""
 
 import pytest
 import torch
 
-from cnnbook.visualize.maximize import maximize_activation
+from cnnbook.interpret.maximize import maximize_activation
 
 
 def _gen(seed=0):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cnnbook.visualize.measures import correlation, shift_correlation, total_variation
+from cnnbook.interpret.measures import correlation, shift_correlation, total_variation
 
 
 def test_correlation_matches_numpy_corrcoef():

@@ -1,11 +1,11 @@
-"""Tests of cnnbook.visualize.style: Gram matrices, losses, random texture net, synthesis."""
+"""Tests of cnnbook.interpret.style: Gram matrices, losses, random texture net, synthesis."""
 
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnnbook.visualize.style import (
+from cnnbook.interpret.style import (
     RandomTextureNet,
     content_loss,
     gram_matrix,
