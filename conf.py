@@ -3,10 +3,12 @@
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 BOOK = ROOT / "book"
+sys.path.insert(0, str(BOOK / "_ext"))  # the book's own Sphinx extensions
 
 project = "cnnbook: convolutional neural networks, executed"
 author = "The cnnbook authors"
@@ -21,6 +23,8 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_exercise",
     "sphinx_togglebutton",  # collapses the solutions (`:class: dropdown`)
+    "cnnbook_figures",  # book/_ext: a text alternative for every image; a click opens it
+    "cnnbook_notebooks",  # book/_ext: the .ipynb download in plain Jupyter Markdown
 ]
 
 # --- sources ---------------------------------------------------------------------------------
