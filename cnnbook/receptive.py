@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._check import check_bool, check_positive, check_real, is_int, reject_torch
+from ._check import check_bool, check_int, check_positive, check_real, is_int, reject_torch
 
 __all__ = [
     "Layer",
@@ -378,10 +378,19 @@ def _spatial_part(model):
     return nn.Sequential(*leaves)
 
 
+def _check_shape(input_shape):
+    """``(C, H, W)`` of positive ints, as a tuple."""
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise ValueError(f"`input_shape` must be (C, H, W), got {input_shape!r}")
+    return tuple(check_positive(v, "input_shape") for v in input_shape)
+
+
 def _center(out_shape, position):
     if position is None:
         return out_shape[-2] // 2, out_shape[-1] // 2
-    i, j = position
+    if not isinstance(position, (tuple, list)) or len(position) != 2:
+        raise ValueError(f"`position` must be a pair (row, col), got {position!r}")
+    i, j = (check_int(v, "position") for v in position)
     if not (0 <= i < out_shape[-2] and 0 <= j < out_shape[-1]):
         raise ValueError(f"`position` {position} is outside the output {tuple(out_shape[-2:])}")
     return i, j
@@ -422,8 +431,7 @@ def gradient_footprint(model, input_shape, *, position=None):
     import torch
     from torch import nn
 
-    if len(input_shape) != 3:
-        raise ValueError("`input_shape` must be (C, H, W)")
+    input_shape = _check_shape(input_shape)
     net = copy.deepcopy(_spatial_part(model)).double().eval()
     for i, module in enumerate(net):
         if isinstance(module, nn.MaxPool2d):
@@ -478,8 +486,7 @@ def effective_receptive_field(models, input_shape, *, samples=8, generator=None)
 
     if hasattr(models, "parameters"):
         models = [models]
-    if len(input_shape) != 3:
-        raise ValueError("`input_shape` must be (C, H, W)")
+    input_shape = _check_shape(input_shape)
     samples = check_positive(samples, "samples")
     total = torch.zeros(input_shape[1:], dtype=torch.float64)
     for model in models:

@@ -257,3 +257,14 @@ def test_receptive_field_accepts_numpy_ints_and_checks_ceil_mode():
         effective_receptive_field(nn.Conv2d(1, 1, 3), (1, 5, 5), samples=2.5)
     with pytest.raises(TypeError, match="torch tensor"):
         erf_size(torch.ones(3, 3))
+
+
+def test_measurement_shapes_and_positions_are_checked():
+    net = nn.Sequential(nn.Conv2d(1, 1, 3))
+    with pytest.raises(TypeError, match="`input_shape` must be an int"):
+        gradient_footprint(net, (1, 8.0, 8))
+    with pytest.raises(ValueError, match=r"`input_shape` must be \(C, H, W\)"):
+        effective_receptive_field(net, (8, 8))
+    with pytest.raises(TypeError, match="`position` must be an int"):
+        gradient_footprint(net, (1, 8, 8), position=(1.5, 2))
+    assert gradient_footprint(net, (1, 8, 8), position=(np.int64(0), 0)).sum() == 9
