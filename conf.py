@@ -56,8 +56,77 @@ nb_ipywidgets_js = {}  # no widget JS from a CDN: the book uses none
 
 # --- citations, exercises --------------------------------------------------------------------
 bibtex_bibfiles = sorted(f"book/{p.name}" for p in BOOK.glob("*.bib"))  # relative to conf.py
-bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
+# One author-year style: the bibliography's label of an entry ("Gatys et al., 2015a") is what the
+# text cites, "[Gatys et al., 2015a]" or "Gatys et al. [2015a]", linked as a whole.
+bibtex_reference_style = "cnnbook_author_year"
+bibtex_default_style = "cnnbook_author_year"
+
+
+def _register_citation_style():
+    from collections import Counter
+    from dataclasses import dataclass
+
+    from pybtex.plugin import register_plugin as register_pybtex
+    from pybtex.richtext import Text
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    from pybtex.style.labels import BaseLabelStyle
+    from sphinxcontrib.bibtex.plugin import register_plugin
+    from sphinxcontrib.bibtex.style.referencing import GroupReferenceStyle
+    from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
+        BasicAuthorYearTextualReferenceStyle,
+    )
+    from sphinxcontrib.bibtex.style.referencing.basic_label import (
+        BasicLabelParentheticalReferenceStyle,
+    )
+    from sphinxcontrib.bibtex.style.template import join, node, reference
+
+    def surname(person):
+        return Text.from_latex(" ".join(person.prelast_names + person.last_names)).render_as(
+            "text")
+
+    class AuthorYearLabels(BaseLabelStyle):
+        """"Lee, 2020", "Lee and Kim, 2020", "Lee et al., 2020"; a, b, ... on clashes."""
+
+        def format_labels(self, sorted_entries):
+            labels = []
+            for entry in sorted_entries:
+                people = entry.persons.get("author") or entry.persons.get("editor") or []
+                names = [surname(p) for p in people] or [entry.fields.get("title", entry.key)]
+                who = (names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2
+                       else f"{names[0]} et al.")
+                labels.append(f"{who}, {entry.fields.get('year', 'n.d.')}")
+            count, seen = Counter(labels), Counter()
+            for label in labels:
+                seen[label] += 1
+                yield label + ("abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+                               if count[label] > 1 else "")
+
+    class Style(PlainStyle):  # pybtex's plain entries, sorted by author, year, title
+        default_label_style = AuthorYearLabels
+
+    @node
+    def label_part(children, data, index=0):
+        """Who (``index=0``) or the year (``index=1``) of the entry's label."""
+        return Text(data["formatted_entry"].label.rsplit(", ", 1)[index])
+
+    @dataclass
+    class Textual(BasicAuthorYearTextualReferenceStyle):
+        def inner(self, role_name):
+            return reference[join(sep=" ")[
+                label_part(index=0), join["[", label_part(index=1), "]"]]]
+
+    @dataclass
+    class CitationStyle(GroupReferenceStyle):
+        def __post_init__(self):
+            self.styles.extend([BasicLabelParentheticalReferenceStyle(), Textual()])
+            super().__post_init__()
+
+    register_pybtex("pybtex.style.formatting", "cnnbook_author_year", Style)
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "cnnbook_author_year",
+                    CitationStyle)
+
+
+_register_citation_style()
 
 # --- API page --------------------------------------------------------------------------------
 autodoc_member_order = "bysource"
@@ -76,6 +145,8 @@ html_css_files = ["cnnbook.css"]
 # the visible sidebar toggles of sphinx-book-theme 1.4 with pydata-sphinx-theme 0.20 are dead
 # without it: see the script's header
 html_js_files = ["sidebar-toggle.js"]
+# a chapter outranks API entries for its own title words; no excerpt fetches under file://
+html_search_scorer = "book/_static/search-scorer.js"
 html_last_updated_fmt = None
 # light or dark as the reader's system asks (the figures keep a white ground); the reader can
 # switch

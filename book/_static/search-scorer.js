@@ -1,0 +1,50 @@
+/* Search-result scoring of cnnbook (Sphinx's `html_search_scorer`, appended to
+ * language_data.js on the search page, after searchtools.js; plain JavaScript, no network).
+ *
+ * 1. A page whose own title holds every word of the query comes first: searching "padding"
+ *    lists the chapter "Padding, stride and dilation" before the API entries and the glossary
+ *    term of that name. Sphinx's default weights follow for everything else.
+ * 2. A book opened from disk (file://) cannot fetch its own pages, so Sphinx's excerpt under
+ *    each result would fail with "Failed to fetch"; there the results list titles only. Served
+ *    over http(s), excerpts are shown as usual.
+ */
+"use strict";
+
+if (location.protocol === "file:" && typeof DOCUMENTATION_OPTIONS !== "undefined") {
+  DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+}
+
+var Scorer = {
+  // Sphinx's defaults (sphinx/themes/basic/static/searchtools.js)
+  objNameMatch: 11,
+  objPartialMatch: 6,
+  objPrio: { 0: 15, 1: 5, 2: -5 },
+  objPrioDefault: 0,
+  title: 15,
+  partialTitle: 7,
+  term: 5,
+  partialTerm: 2,
+
+  // added to a result from a page whose title holds every query word (more for the page
+  // itself than for one of its sections), far above any of the weights above
+  ownTitle: 1000,
+  ownTitleSection: 500,
+
+  queryWords: function () {
+    var q = new URLSearchParams(location.search).get("q") || "";
+    return q.toLowerCase().split(/\s+/).filter(function (w) {
+      return w.length > 1 && w[0] !== "-";
+    });
+  },
+
+  score: function (result) {
+    var docname = result[0], anchor = result[2], score = result[4], kind = result[6];
+    if (kind === "object" || typeof Search === "undefined" || !Search._index) { return score; }
+    var i = Search._index.docnames.indexOf(docname);
+    var title = i < 0 ? "" : String(Search._index.titles[i]).toLowerCase();
+    var words = Scorer.queryWords();
+    var own = words.length > 0 && words.every(function (w) { return title.indexOf(w) >= 0; });
+    if (!own) { return score; }
+    return score + (anchor ? Scorer.ownTitleSection : Scorer.ownTitle);
+  }
+};
