@@ -173,6 +173,11 @@ def stage_values(records, stages):
     >>> stage_values(rec, ["conv1", "pool1", "flatten"])
     [16900.0, nan, 16900.0]
     """
+    if not isinstance(records, (list, tuple)) or not all(
+            isinstance(r, dict) and "name" in r and "values" in r for r in records):
+        raise TypeError("`records` must be the list of dicts returned by layer_costs")
+    if isinstance(stages, str):
+        raise TypeError("`stages` must be a sequence of stage names, not one string")
     found, count = {}, {"conv": 0, "pool": 0}
     for r in records:
         if r["name"] in count:

@@ -57,7 +57,8 @@ class Layer:
                 raise TypeError(f"`{attr}` must be an int, got {value!r}")
             if value < low:
                 raise ValueError(f"`{attr}` must be >= {low}, got {value}")
-        check_bool(self.ceil_mode, "ceil_mode")
+            object.__setattr__(self, attr, int(value))  # np.int64(3) is stored as 3
+        object.__setattr__(self, "ceil_mode", check_bool(self.ceil_mode, "ceil_mode"))
 
 
 @dataclass(frozen=True)
@@ -349,6 +350,7 @@ def to_module(layers, *, channels=1):
     """
     from torch import nn
 
+    channels = check_positive(channels, "channels")
     modules = []
     for i, spec in enumerate(layers):
         layer = _as_layer(spec, i)

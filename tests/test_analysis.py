@@ -140,3 +140,10 @@ def test_analysis_flags_and_shapes_are_checked():
     with pytest.raises(TypeError, match="`input_shape` must be an int"):
         layer_costs((1, 28.5, 28), [("flatten",)])
     assert layer_costs((np.int64(1), 28, 28), [("flatten",)])[0]["values"] == 784
+
+
+def test_stage_values_checks_its_inputs():
+    with pytest.raises(TypeError, match="`records` must be the list of dicts"):
+        stage_values("abc", ["conv1"])
+    with pytest.raises(TypeError, match="`stages` must be a sequence"):
+        stage_values(layer_costs((1, 28, 28), [("flatten",)]), "flatten")

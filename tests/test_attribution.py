@@ -117,3 +117,9 @@ def test_bad_target_and_input(func):
         func(model, x[0], 0)
     with pytest.raises(TypeError, match="`x`"):
         func(model, x.numpy(), 0)
+
+
+def test_occlusion_baseline_must_be_a_number_not_a_bool():
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 2))
+    with pytest.raises(TypeError, match="`baseline` must be a number"):
+        occlusion_map(model, torch.ones(1, 1, 2, 2), 1, window=1, stride=1, baseline=True)

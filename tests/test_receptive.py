@@ -268,3 +268,13 @@ def test_measurement_shapes_and_positions_are_checked():
     with pytest.raises(TypeError, match="`position` must be an int"):
         gradient_footprint(net, (1, 8, 8), position=(1.5, 2))
     assert gradient_footprint(net, (1, 8, 8), position=(np.int64(0), 0)).sum() == 9
+
+
+def test_layer_stores_python_ints_and_to_module_checks_channels():
+    from cnnbook.receptive import to_module
+
+    layer = Layer(np.int64(3), stride=np.int32(2))
+    assert type(layer.kernel_size) is int and type(layer.stride) is int
+    assert layer == Layer(3, stride=2)
+    with pytest.raises(TypeError, match="`channels` must be an int"):
+        to_module([Layer(3)], channels=2.0)

@@ -168,7 +168,7 @@ def occlusion_map(model, x, target, *, window, stride, baseline=0.0, batch_size=
     if sh > wh or sw > ww:
         raise ValueError(f"`stride` {(sh, sw)} must not be larger than `window` {(wh, ww)}: "
                          "pixels between windows would never be occluded")
-    if not isinstance(baseline, numbers.Real):
+    if isinstance(baseline, bool) or not isinstance(baseline, numbers.Real):
         raise TypeError(f"`baseline` must be a number, got {type(baseline).__name__}")
     batch_size = check_positive(batch_size, "batch_size")
 
