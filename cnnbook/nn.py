@@ -279,6 +279,8 @@ class KMaxPool1dFunction(torch.autograd.Function):
 def max_pool2d(x, kernel_size, *, stride=None, padding=0):
     """`cnnbook.max_pool2d` on a tensor, differentiable.
 
+    No ``ceil_mode`` or ``dilation``, unlike ``torch.nn.functional.max_pool2d``.
+
     Examples
     --------
     >>> max_pool2d(torch.arange(16.0).reshape(1, 1, 4, 4), 2)
@@ -304,6 +306,8 @@ def min_pool2d(x, kernel_size, *, stride=None, padding=0):
 def avg_pool2d(x, kernel_size, *, stride=None, padding=0, count_include_pad=True):
     """`cnnbook.avg_pool2d` on a tensor, differentiable.
 
+    No ``ceil_mode`` or ``divisor_override``, unlike ``torch.nn.functional.avg_pool2d``.
+
     Examples
     --------
     >>> avg_pool2d(torch.arange(16.0).reshape(1, 1, 4, 4), 2)
@@ -327,6 +331,9 @@ def lp_pool2d(x, p, kernel_size, *, stride=None):
 def kmax_pool1d(x, k):
     """`cnnbook.kmax_pool1d` on a tensor, differentiable.
 
+    Values keep their order and a NaN counts as the smallest value (``torch.topk`` sorts and
+    ranks NaN first); see `cnnbook.kmax_pool1d`.
+
     Examples
     --------
     >>> kmax_pool1d(torch.tensor([3.0, 1.0, 4.0, 1.0, 5.0]), 2)
@@ -337,6 +344,10 @@ def kmax_pool1d(x, k):
 
 class MaxPool2d(torch.nn.Module):
     """Max pooling layer backed by `cnnbook.max_pool2d`.
+
+    Unlike ``torch.nn.MaxPool2d`` it has no ``ceil_mode``, ``dilation`` or ``return_indices``
+    (the output size rounds down, windows are contiguous); a window whose real cells are all
+    ``-inf`` sends its gradient to its first real cell, as torch does.
 
     Examples
     --------

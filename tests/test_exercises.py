@@ -123,6 +123,11 @@ def test_conv2d_off_by_one_and_ignored_stride_or_padding():
         x, w, s, 0)))
 
 
+def test_conv2d_transposed_output():
+    message = failure("conv2d", lambda x, w, s, p: loop_conv2d(x, w, s, p).swapaxes(-1, -2))
+    assert "height and width swapped" in hint_of(message)
+
+
 def test_conv2d_no_hint_without_evidence():
     message = failure("conv2d", lambda x, w, s, p: torch_conv2d(x, w, s, p) + 1)
     assert "Hint" not in message

@@ -22,6 +22,12 @@ def test_import_cnnbook_imports_neither_torch_nor_numpy_nor_matplotlib():
     assert _fresh(code) == "[]"
 
 
+def test_exercises_need_no_torch():
+    # a reader checking a numpy exercise waits for numpy only
+    code = "import sys, cnnbook; cnnbook.exercises.check; print('torch' in sys.modules)"
+    assert _fresh(code) == "False"
+
+
 @pytest.mark.parametrize("name, attribute", [
     ("nn", "Conv2d"), ("models", "lecture_cnn"), ("train", "train"), ("data", "load_mnist_5k"),
     ("plotting", "plot_loss_curves"), ("interpret", "maximize"), ("exercises", "check"),
