@@ -11,7 +11,7 @@ from myst_nb.core.variables import format_plain_text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
-from cnnbook_notebooks import (  # noqa: E402
+from notebook_markdown import (  # noqa: E402
     Context,
     count_images,
     export_notebook,

@@ -93,6 +93,7 @@ def test_frames_fill_the_column_and_the_title_fits(kwargs):
     assert width / 2 >= 0.8 * 672
     html = anim.to_html()
     assert f'width="{round(width / 2)}"' in html and "width:100%" in html
+    assert f'style="max-width:{round(width / 2)}px"' in html  # never upscaled past 2x
     fig = anim.fig
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)

@@ -110,10 +110,11 @@ class FrameAnimation:
         js = _PLAYER_JS % {"id": json.dumps(uid), "frames": json.dumps(frames),
                            "interval": self.interval}
         first = f"data:image/png;base64,{frames[0]}"
-        # the frames fill the player's width (the column); drawn at two pixels per CSS pixel
+        # the frames fill the player, as wide as the column, at two pixels per CSS pixel
         width, height = (round(v * SCREEN_DPI / self.fig.dpi) for v in png_size(pngs[0]))
         return (
-            f'<div class="ops-anim" id="{uid}" data-nframes="{len(frames)}">'
+            f'<div class="ops-anim" id="{uid}" data-nframes="{len(frames)}" '
+            f'style="max-width:{width}px">'
             f'<img alt="{html.escape(self.alt)}" src="{html.escape(first)}" '
             f'width="{width}" height="{height}" '
             'style="display:block;width:100%;height:auto"/>'
