@@ -14,7 +14,7 @@ JCACHE := _build/.jupyter_cache
 SPHINXOPTS ?= -j auto -W --keep-going
 BENCH_ENV := MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824
 
-.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test
+.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test data-go
 
 # --- set-up: a virtualenv with the pinned dependencies, re-made when the pins change ---------
 $(STAMP): pyproject.toml requirements.lock
@@ -49,7 +49,7 @@ define apt_ensure
 endef
 
 # Debian packages the chapters read data from (each chapter adds its own to this list)
-BOOK_APT := dataset-fashion-mnist
+BOOK_APT := dataset-fashion-mnist gnugo cgoban
 
 sysdeps-book:
 	$(call apt_ensure,$(BOOK_APT))
@@ -57,8 +57,29 @@ sysdeps-book:
 sysdeps-test:
 	$(call apt_ensure,chromium)
 
+# Go (chapter 9): the 35 professional games that are test fixtures of kombilo 0.8.4's source
+# archive (MIT; fetched with pip, checksummed, never built or installed), and GNU Go self-play
+# games made once by the package (seeded) and cached beside them.
+GO_DATA := $(VENV)/share/cnnbook-data/go
+GO_STAMP := $(GO_DATA)/.complete
+KOMBILO_SHA256 := 652161d77a4fafc51a4c1f3d47b6f77b796fccacb6dcb52da9abd81192980cca
+
+$(GO_STAMP): $(STAMP) cnnbook/apps/go_data.py
+	$(call apt_ensure,gnugo cgoban)
+	rm -rf $(GO_DATA)/tmp $(GO_DATA)/kombilo && mkdir -p $(GO_DATA)/tmp $(GO_DATA)/kombilo
+	$(BIN)/python -m pip download -q --no-deps --no-binary :all: kombilo==0.8.4 -d $(GO_DATA)/tmp
+	echo "$(KOMBILO_SHA256)  $(GO_DATA)/tmp/kombilo-0.8.4.tar.gz" | sha256sum -c --quiet
+	tar -xzf $(GO_DATA)/tmp/kombilo-0.8.4.tar.gz -C $(GO_DATA)/tmp \
+	  --wildcards 'kombilo-0.8.4/kombilo/tests/sgfs/*.sgf' kombilo-0.8.4/kombilo/license.rst
+	cp $(GO_DATA)/tmp/kombilo-0.8.4/kombilo/tests/sgfs/*.sgf $(GO_DATA)/tmp/kombilo-0.8.4/kombilo/license.rst $(GO_DATA)/kombilo/
+	rm -rf $(GO_DATA)/tmp
+	$(BIN)/python -m cnnbook.apps.go_data
+	touch $@
+
+data-go: $(GO_STAMP)
+
 # --- the book ----------------------------------------------------------------------------------
-html: $(STAMP) $(MATHJAX) sysdeps-book
+html: $(STAMP) $(MATHJAX) sysdeps-book data-go
 	@mkdir -p _build
 	@# create the execution cache before a parallel build: two workers race on creating it
 	$(BIN)/python -c "from jupyter_cache import get_cache; get_cache('$(JCACHE)').list_cache_records()"

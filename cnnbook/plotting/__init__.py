@@ -13,6 +13,8 @@ from .conv import *  # noqa: F403
 from .conv import __all__ as _conv
 from .dream import *  # noqa: F403
 from .dream import __all__ as _dream
+from .go import *  # noqa: F403
+from .go import __all__ as _go
 from .pooling import *  # noqa: F403
 from .pooling import __all__ as _pooling
 from .receptive import *  # noqa: F403
@@ -22,4 +24,5 @@ from .training import __all__ as _training
 from .visualize import *  # noqa: F403
 from .visualize import __all__ as _visualize
 
-__all__ = [*_animation, *_basics, *_conv, *_pooling, *_receptive, *_training, *_visualize, *_dream]
+__all__ = [*_animation, *_basics, *_conv, *_pooling, *_receptive, *_training, *_visualize, *_dream,
+           *_go]
