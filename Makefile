@@ -14,7 +14,7 @@ JCACHE := _build/.jupyter_cache
 SPHINXOPTS ?= -j auto -W --keep-going
 BENCH_ENV := MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824
 
-.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test data-go
+.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test data-go lab
 
 # --- set-up: a virtualenv with the pinned dependencies, re-made when the pins change ---------
 $(STAMP): pyproject.toml requirements.lock
@@ -99,6 +99,16 @@ test: unit site
 bench: $(STAMP)
 	$(BENCH_ENV) $(BIN)/python -m cnnbook.bench
 	$(BENCH_ENV) $(BIN)/python -m cnnbook.bench_training
+
+# --- JupyterLab: the chapters' MyST sources open as notebooks (jupytext), run in this venv -----
+# .jupyter/ makes "Jupytext Notebook" the default viewer of .md files; the venv's kernel comes
+# first. LAB_ARGS passes more options, e.g. `make lab LAB_ARGS=--no-browser`.
+LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter
+LAB_ARGS ?=
+
+lab: $(STAMP)
+	$(LAB_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)/book \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 clean:
 	rm -rf _build
