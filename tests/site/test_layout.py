@@ -70,17 +70,27 @@ def test_no_page_is_wider_than_a_phone(site_page, open_page, name):
     assert not cut, f"{name}: cut off at the right edge of a 390 px phone: {cut[:5]}"
 
 
-def test_long_display_equations_scroll_in_their_own_box(site_page, open_page):
-    """At 390 px an equation that does not fit scrolls sideways by itself (and is not clipped)."""
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_long_display_equations_scroll_in_their_own_box(site_page, open_page, name):
+    """At 390 px an equation that does not fit scrolls sideways by itself (and is not clipped):
+    scrolled to its end, its last glyph comes into view inside the column; a shadow at the edge
+    shows the reader that there is more."""
     page = open_page(390)
-    _load(page, site_page("ch03_padding_stride"))
+    _load(page, site_page(name))
     boxes = page.evaluate("""() => [...document.querySelectorAll('mjx-container[display="true"]')]
-      .map((m) => ({wide: m.scrollWidth > m.clientWidth + 1,
-                    scrolls: ['auto', 'scroll'].includes(getComputedStyle(m).overflowX),
-                    right: m.getBoundingClientRect().right}))""")
-    assert boxes, "no display equations"
-    assert all(b["right"] <= 391 for b in boxes), boxes
-    assert all(b["scrolls"] for b in boxes if b["wide"]), boxes
+      .filter((m) => m.scrollWidth > m.clientWidth + 1).map((m) => {
+        m.scrollLeft = m.scrollWidth;
+        const glyphs = m.querySelectorAll('mjx-c');
+        const last = glyphs.length ? glyphs[glyphs.length - 1].getBoundingClientRect() : null;
+        return {scrolls: ['auto', 'scroll'].includes(getComputedStyle(m).overflowX),
+                cue: getComputedStyle(m).backgroundImage.includes('radial-gradient'),
+                scrolled: m.scrollLeft > 0, right: m.getBoundingClientRect().right,
+                lastRight: last && last.right};
+      })""")
+    for box in boxes:
+        assert box["scrolls"] and box["scrolled"] and box["right"] <= 391, (name, box)
+        assert box["cue"], (name, "no shadow shows that the equation goes on")
+        assert box["lastRight"] is None or box["lastRight"] <= box["right"] + 1, (name, box)
 
 
 def test_api_signatures_wrap_on_a_phone(site_page, open_page):
