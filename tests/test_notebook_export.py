@@ -102,7 +102,13 @@ def test_code_blocks_and_code_spans_are_left_alone(ctx):
 
 def test_leftover_myst_finds_roles_directives_and_targets():
     text = "A {glue:text}`p` and {cite}`x`.\n\n```{exercise}\nbody\n```\n(sec-a)=\n"
-    assert leftover_myst(text) == ["{glue:text}`p`", "{cite}`x`", "```{exercise}", "(sec-a)="]
+    assert leftover_myst(text) == ["```{exercise}", "(sec-a)=", "{glue:text}`p`", "{cite}`x`"]
+    assert leftover_myst("a {term}`feature\nmap` b") == ["{term}`feature\nmap`"]
+
+
+def test_a_role_broken_across_lines_is_rewritten(ctx):
+    assert myst_to_markdown("a {term}`feature\nmap` and {cite:t}`gatys2015`", ctx) == (
+        "a feature\nmap and Gatys et al. (2015)")
 
 
 def test_unknown_markup_is_reported_not_dropped(ctx):

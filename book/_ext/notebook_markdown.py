@@ -306,11 +306,18 @@ def _directive(ctx, name, arg, block, attachments):
 
 
 def _convert(ctx, lines, attachments):
-    out, i = [], 0
+    out, prose, i = [], [], 0
+
+    def flush():  # roles are rewritten paragraph-wise: one may be broken across two lines
+        if prose:
+            out.append(_roles(ctx, "\n".join(prose)))
+            prose.clear()
+
     while i < len(lines):
         line = lines[i]
         m = FENCE.match(line)
         if m:
+            flush()
             fence = m["fence"]
             close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
             j = i + 1
@@ -329,13 +336,12 @@ def _convert(ctx, lines, attachments):
             continue
         t = TARGET.match(line)
         if t:
-            out.append(f'<a id="{t["label"]}"></a>')
-        elif line.startswith("%"):  # a MyST comment
-            pass
-        else:
+            prose.append(f'<a id="{t["label"]}"></a>')
+        elif not line.startswith("%"):  # a MyST comment is dropped
             e = EQ_LABEL.match(line)
-            out.append(e["close"] if e else _roles(ctx, line))
+            prose.append(e["close"] if e else line)
         i += 1
+    flush()
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
 
 
@@ -347,9 +353,11 @@ def myst_to_markdown(text, ctx, attachments=None):
 
 def leftover_myst(text):
     """MyST roles and directives left in Markdown ``text`` (outside code blocks and spans)."""
-    found, in_code = [], None
+    found, in_code, prose = [], None, []
     for line in text.splitlines():
         m = FENCE.match(line)
+        if in_code is None and not m:
+            prose.append(line)
         if in_code is not None:
             if m and m["fence"][0] == in_code[0] and len(m["fence"]) >= len(in_code) \
                     and not m["rest"].strip():
@@ -362,7 +370,8 @@ def leftover_myst(text):
             continue
         if TARGET.match(line):
             found.append(line.strip())
-        found += [m.group(0) for m in _ROLE_OR_CODE.finditer(line) if m["name"]]
+    joined = "\n".join(prose)  # a role broken across two lines is found too
+    found += [m.group(0) for m in _ROLE_OR_CODE.finditer(joined) if m["name"]]
     return found
 
 
