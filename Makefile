@@ -50,6 +50,8 @@ endef
 
 # Debian packages the chapters read data from (each chapter adds its own to this list)
 BOOK_APT := dataset-fashion-mnist gnugo cgoban
+# the CJK glyphs of the book's Chinese terms are cut from this font (conf.py, _subset_cjk_font)
+BOOK_APT += fonts-wqy-microhei
 
 sysdeps-book:
 	$(call apt_ensure,$(BOOK_APT))

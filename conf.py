@@ -210,7 +210,41 @@ def _offer_ipynb(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+# --- Chinese terms: the CJK glyphs the pages use, from a Debian font, served with the site ------
+# Readers whose system has a CJK font get it from cnnbook.css's font stack; for the others the
+# characters would be empty boxes, so the build subsets WenQuanYi Micro Hei (Debian package
+# fonts-wqy-microhei, Apache-2.0) to the characters of the built pages: _static/cnnbook-cjk.woff.
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+CJK_CHARS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _subset_cjk_font(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    from fontTools import subset
+    from sphinx.util import logging
+
+    out = Path(app.outdir)
+    chars = set()
+    for page in out.rglob("*.html"):
+        chars.update(CJK_CHARS.findall(page.read_text(encoding="utf-8", errors="replace")))
+    if not CJK_FONT.exists():
+        logging.getLogger(__name__).warning(
+            "%s is missing: `make html` installs the Debian package fonts-wqy-microhei", CJK_FONT)
+        return
+    options = subset.Options(flavor="woff", font_number=0, name_IDs=["*"], notdef_outline=True)
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps
+    font = subset.load_font(str(CJK_FONT), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(chars)))
+    subsetter.subset(font)
+    subset.save_font(font, str(out / "_static" / "cnnbook-cjk.woff"), options)
+    shutil.copyfile(CJK_FONT.parents[3] / "doc" / "fonts-wqy-microhei" / "copyright",
+                    out / "_static" / "cnnbook-cjk.LICENSE.txt")
+
+
 def setup(app):
+    app.connect("build-finished", _subset_cjk_font)
     app.connect("source-read", _merge_glossary)
     app.connect("html-page-context", _offer_ipynb, priority=400)  # before the theme's buttons
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -51,3 +51,37 @@ def test_chinese_terms_have_a_cjk_font_in_the_stack(site, site_page, browser_pag
         # a CJK font comes before the generic family that ends the search
         assert stack.index(cjk[0]) < stack.index("sans-serif" if "sans-serif" in stack
                                                  else "monospace"), family
+
+
+def test_the_site_carries_the_cjk_glyphs_its_pages_use(site):
+    """For readers without a CJK font: _static/cnnbook-cjk.woff has a glyph for every Chinese
+    character of every page (cut by the build from a Debian font), with its licence beside it."""
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    chars = set()
+    for page in site.rglob("*.html"):
+        if "_static" not in page.relative_to(site).parts:
+            chars.update(re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]",
+                                    page.read_text(encoding="utf-8", errors="replace")))
+    assert len(chars) >= 5, "the book's Chinese terms are missing"
+    font = TTFont(site / "_static" / "cnnbook-cjk.woff")
+    assert font.flavor == "woff"
+    cmap = font.getBestCmap()
+    missing = sorted(c for c in chars if ord(c) not in cmap)
+    assert not missing, f"no glyph for {''.join(missing)}"
+    empty = [c for c in chars if font["glyf"][cmap[ord(c)]].numberOfContours == 0]
+    assert not empty, f"empty glyphs for {''.join(empty)}"
+    assert (site / "_static" / "cnnbook-cjk.LICENSE.txt").stat().st_size > 100
+
+
+def test_the_cjk_glyphs_load_from_disk(site, site_page, browser_page):
+    page = browser_page
+    page.goto(site_page("glossary").as_uri())
+    loaded = page.evaluate("""async () => {
+      const faces = await document.fonts.load('16px "cnnbook CJK"', '\u5377\u79ef');
+      return faces.map((f) => f.status);
+    }""")
+    assert loaded == ["loaded"]
+    assert page.console_errors == []
