@@ -360,6 +360,10 @@ def test_pooled_and_fully_connected_nets():
     assert sum(p.numel() for p in fc.parameters()) == 324 * 16 + 16 + 16 * 81 + 81
     with pytest.raises(ValueError, match="layers"):
         policy_net(layers=1)
+    with pytest.raises(ValueError, match="first_kernel"):
+        policy_net(first_kernel=4)
+    three = policy_net(board_size=9, planes=2, filters=3, layers=3, first_kernel=3)
+    assert three[1].kernel_size == (3, 3) and three(torch.zeros(1, 2, 9, 9)).shape == (1, 81)
     with pytest.raises(ValueError, match="filters"):
         pooled_policy_net(filters=0)
     with pytest.raises(ValueError, match="hidden"):

@@ -72,8 +72,9 @@ class PointBias(nn.Module):
         return x.flatten(1) + self.bias.flatten()
 
 
-def _body(board_size, planes, filters, layers, pool):
-    blocks = [nn.ZeroPad2d(2), nn.Conv2d(planes, filters, 5), nn.ReLU()]  # 23×23 -> 19×19
+def _body(board_size, planes, filters, layers, pool, first_kernel=5):
+    pad = (first_kernel - 1) // 2  # 2 for 5×5: 19×19 padded to 23×23 -> 19×19
+    blocks = [nn.ZeroPad2d(pad), nn.Conv2d(planes, filters, first_kernel), nn.ReLU()]
     if pool:
         blocks.append(nn.MaxPool2d(2, ceil_mode=True))  # 19×19 -> 10×10
     for _ in range(layers - 2):
@@ -90,7 +91,7 @@ def _checked(board_size, planes, filters, layers):
     )
 
 
-def policy_net(*, board_size=19, planes=48, filters=192, layers=13, seed=0):
+def policy_net(*, board_size=19, planes=48, filters=192, layers=13, first_kernel=5, seed=0):
     """AlphaGo's policy network (Silver et al. 2016), at any size; outputs move logits.
 
     Layer 1 zero-pads the ``(planes, n, n)`` input to ``n + 4`` (23×23 on a 19×19 board) and
@@ -104,6 +105,8 @@ def policy_net(*, board_size=19, planes=48, filters=192, layers=13, seed=0):
     ----------
     board_size, planes, filters, layers : int, optional
         The paper's network: 19, 48, 192 (k; it also tried 128 and 256) and 13.
+    first_kernel : int, optional
+        Odd size of the first layer's filters (the paper's 5), padded to keep ``n × n``.
     seed : int, optional
         Seeds the initial weights.
 
@@ -122,9 +125,12 @@ def policy_net(*, board_size=19, planes=48, filters=192, layers=13, seed=0):
     torch.Size([2, 81])
     """
     board_size, planes, filters, layers = _checked(board_size, planes, filters, layers)
+    first_kernel = _check_int(first_kernel, "first_kernel", 1)
+    if first_kernel % 2 == 0:
+        raise ValueError("`first_kernel` must be odd")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        blocks = _body(board_size, planes, filters, layers, pool=False)
+        blocks = _body(board_size, planes, filters, layers, pool=False, first_kernel=first_kernel)
         blocks += [nn.Conv2d(filters, 1, 1, bias=False), PointBias(board_size)]
         return nn.Sequential(*blocks)
 

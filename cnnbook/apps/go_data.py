@@ -32,6 +32,7 @@ __all__ = [
     "CGOBAN_GAME",
     "Game",
     "data_dir",
+    "game_boards",
     "game_positions",
     "load_cgoban_game",
     "load_pro_games",
@@ -305,6 +306,32 @@ def game_positions(game):
     return np.stack(planes), np.array(moves, dtype=np.int64)
 
 
+def game_boards(game):
+    """The stones before each move of ``game`` that :func:`game_positions` returns a position for.
+
+    Returns
+    -------
+    (T, n, n) ndarray of int8
+        1 black, -1 white, 0 empty; passes are skipped as in :func:`game_positions`.
+
+    Examples
+    --------
+    >>> g = read_sgf(b"(;SZ[5];B[aa];W[];B[bb])")
+    >>> game_boards(g)[:, 0, 0].tolist()    # before B[aa], before B[bb]
+    [0, 1]
+    """
+    if not isinstance(game, Game):
+        raise TypeError("`game` must be a Game")
+    board = GoBoard(game.size)
+    board.setup(*game.setup)
+    out = []
+    for colour, point in game.moves:
+        if point is not None:
+            out.append(board.stones())
+        board.play(colour, point)
+    return np.array(out, dtype=np.int8).reshape(-1, game.size, game.size)
+
+
 def positions_dataset(games):
     """All positions of ``games``: ``(planes, moves, game_index)`` stacked over the games."""
     games = list(games)
@@ -318,7 +345,7 @@ def positions_dataset(games):
 
 
 #: The self-play games the book uses (``make data-go`` makes and caches them once).
-BOOK_SELFPLAY = {"n": 300, "size": 9, "level": 1, "opening": 2, "seed": 0}
+BOOK_SELFPLAY = {"n": 200, "size": 9, "level": 1, "opening": 2, "seed": 0}
 
 if __name__ == "__main__":  # python -m cnnbook.apps.go_data: what `make data-go` runs
     games = selfplay_games(**BOOK_SELFPLAY)
