@@ -23,7 +23,7 @@ PAGES = sorted(BOOK.glob("*.md"))
 MAX_LINE = 80
 
 # chapters whose cells follow the glue/imports rules (a chapter joins when converted)
-TIDY_CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05"]
+TIDY_CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch10"]
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,}|:{3,})\s*(.*?)\s*$")
 # fences whose content is code that a reader would run: plain or python-ish code blocks
