@@ -14,9 +14,10 @@ def _visible_button(page, kind):
     return visible[0]
 
 
-def test_chapter_list_closes_and_opens_on_a_desktop(site_page, open_page):
+@pytest.mark.parametrize("name", ["index", PAGE])
+def test_chapter_list_closes_and_opens_on_a_desktop(site_page, open_page, name):
     page = open_page(1280)
-    page.goto(site_page(PAGE).as_uri())
+    page.goto(site_page(name).as_uri())
     chapters = page.locator(CHAPTER_LIST)
     assert chapters.is_visible()
     toggle = _visible_button(page, "primary")
@@ -28,10 +29,10 @@ def test_chapter_list_closes_and_opens_on_a_desktop(site_page, open_page):
     assert page.console_errors == []
 
 
-@pytest.mark.parametrize("close", ["Escape", "backdrop"])
-def test_chapter_list_opens_and_closes_on_a_phone(site_page, open_page, close):
+@pytest.mark.parametrize("name, close", [("index", "Escape"), (PAGE, "Escape"), (PAGE, "backdrop")])
+def test_chapter_list_opens_and_closes_on_a_phone(site_page, open_page, name, close):
     page = open_page(390)
-    page.goto(site_page(PAGE).as_uri())
+    page.goto(site_page(name).as_uri())
     chapters = page.locator(CHAPTER_LIST)
     assert not chapters.is_visible()
     _visible_button(page, "primary").click()
