@@ -25,6 +25,7 @@ extensions = [
     "sphinx_togglebutton",  # collapses the solutions (`:class: dropdown`)
     "cnnbook_figures",  # book/_ext: a text alternative for every image; a click opens it
     "cnnbook_notebooks",  # book/_ext: the .ipynb download in plain Jupyter Markdown
+    "cnnbook_search",  # book/_ext: search excerpts for a book opened from disk
 ]
 
 # --- sources ---------------------------------------------------------------------------------

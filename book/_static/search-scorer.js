@@ -4,15 +4,43 @@
  * 1. A page whose own title holds every word of the query comes first: searching "padding"
  *    lists the chapter "Padding, stride and dilation" before the API entries and the glossary
  *    term of that name. Sphinx's default weights follow for everything else.
- * 2. A book opened from disk (file://) cannot fetch its own pages, so Sphinx's excerpt under
- *    each result would fail with "Failed to fetch"; there the results list titles only. Served
- *    over http(s), excerpts are shown as usual.
+ * 2. A book opened from disk (file://) cannot fetch() its own pages, so Sphinx's excerpt under
+ *    each result would fail with "Failed to fetch". There the page texts come instead from
+ *    _static/cnnbook-search-pages.js (written by book/_ext/cnnbook_search.py, loaded only
+ *    then): fetches of the book's pages are answered from it. If it cannot be loaded, the
+ *    results list titles only, still without errors. Served over http(s), nothing changes.
  */
 "use strict";
 
-if (location.protocol === "file:" && typeof DOCUMENTATION_OPTIONS !== "undefined") {
-  DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
-}
+(function () {
+  if (location.protocol !== "file:" || typeof window.fetch !== "function") { return; }
+  var root = location.href.replace(/[?#].*$/, "").replace(/[^/]*$/, "");  // the site's folder
+  var pages = new Promise(function (resolve) {
+    var script = document.createElement("script");
+    script.src = root + "_static/cnnbook-search-pages.js";
+    script.onload = function () { resolve(window.CNNBOOK_SEARCH_PAGES || null); };
+    script.onerror = function () { resolve(null); };
+    document.head.appendChild(script);
+  });
+  pages.then(function (texts) {
+    if (!texts && typeof DOCUMENTATION_OPTIONS !== "undefined") {
+      DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;  // titles only
+    }
+  });
+  var realFetch = window.fetch;
+  window.fetch = function (resource, options) {
+    var url = new URL(String(resource && resource.url ? resource.url : resource), location.href);
+    var href = url.href.replace(/[?#].*$/, "");
+    if (url.protocol !== "file:" || href.indexOf(root) !== 0 || !/\.html$/.test(href)) {
+      return realFetch.apply(this, arguments);
+    }
+    var name = decodeURIComponent(href.slice(root.length));
+    return pages.then(function (texts) {
+      var body = (texts && texts[name]) || "";  // "": Sphinx adds no excerpt
+      return new Response(body, { status: 200, headers: { "Content-Type": "text/html" } });
+    });
+  };
+})();
 
 var Scorer = {
   // Sphinx's defaults (sphinx/themes/basic/static/searchtools.js)

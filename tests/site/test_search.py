@@ -1,5 +1,5 @@
-"""The search page works from disk (file://) without page errors, and a chapter comes first for
-the words of its own title."""
+"""The search page works from disk (file://) without page errors, shows an excerpt under each
+result as it does when served, and lists a chapter first for the words of its own title."""
 
 import pytest
 
@@ -28,6 +28,13 @@ def test_search_from_disk_lists_the_chapter_first_without_errors(site, site_page
     assert hrefs[0].split("#")[0] == f"{chapter}.html", hrefs[:5]
     assert browser_page.console_errors == [], browser_page.console_errors[:3]
     assert browser_page.blocked_requests == []
+    # the excerpt under the chapter (a page result, not an API object) quotes its text
+    first = browser_page.locator("#search-results li").first
+    first.locator("p.context").wait_for(timeout=10_000)
+    assert query in first.locator("p.context").inner_text().casefold()
+    excerpts = browser_page.locator("#search-results li p.context").count()
+    pages = browser_page.locator("#search-results li:not(.kind-object)").count()
+    assert excerpts == pages, f"{excerpts} excerpts for {pages} page results"
 
 
 def test_search_without_results_says_so(site, browser_page):
