@@ -1,6 +1,8 @@
 """The search page works from disk (file://) without page errors, shows an excerpt under each
 result as it does when served, and lists a chapter first for the words of its own title."""
 
+from pathlib import Path
+
 import pytest
 
 
@@ -41,3 +43,34 @@ def test_search_without_results_says_so(site, browser_page):
     assert _search(browser_page, site, "zzqqxxnothing") == []
     assert "did not match" in browser_page.inner_text("#search-results")
     assert browser_page.console_errors == []
+
+
+def test_search_page_texts_match_the_pages(site, site_page):
+    """The texts the search page reads from disk are the articles' texts (checked with
+    BeautifulSoup) and keep every section id an excerpt may be anchored at."""
+    import json
+    import re
+    import sys
+
+    from bs4 import BeautifulSoup
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "book" / "_ext"))
+    from cnnbook_search import TARGET
+
+    js = (site / TARGET).read_text(encoding="utf-8")
+    pages = json.loads(js[js.index("=") + 1:].strip().rstrip(";"))
+    path = site_page("ch03_padding_stride")
+    article = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one(
+        "article.bd-article")
+    ids = [s["id"] for s in article.select("section[id]")]
+    for el in article.select("script, style, svg, img, template, noscript, button, select, "
+                             "iframe, .headerlink"):
+        el.decompose()
+    stored = BeautifulSoup(pages[path.name], "html.parser")
+
+    def words(text):
+        return re.sub(r"\s+", " ", text).strip()
+
+    assert words(stored.get_text()) == words(article.get_text())
+    assert ids and all(stored.find(id=i) is not None for i in ids)
+    assert stored.find(attrs={"role": "main"}) is not None
