@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("ch*.md"))
-PAGES = CHAPTERS + ["index", "glossary", "api", "bibliography"]
+PAGES = CHAPTERS + ["index", "glossary", "api", "bibliography", "genindex", "py-modindex", "search"]
 
 # Elements of the article that reach beyond the window's right edge, unless an ancestor inside
 # the article scrolls sideways (then the reader can scroll to them). An ancestor that clips
