@@ -103,3 +103,15 @@ def test_dream_numbers_must_be_numbers(kwargs, match):
     model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU())
     with pytest.raises(TypeError, match=match):
         deep_dream(model, 1, torch.zeros(1, 1, 5, 5), steps=1, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(channels=[0.5]), TypeError, "`channels` must be an int"),
+    (dict(channels=3), TypeError, "`channels` must be a sequence"),
+    (dict(clamp="01"), TypeError, "`clamp` must be None or a pair"),
+    (dict(clamp=(1.0, 0.0)), ValueError, "low < high"),
+])
+def test_dream_channels_and_clamp_are_checked(kwargs, error, match):
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU())
+    with pytest.raises(error, match=match):
+        deep_dream(model, 1, torch.zeros(1, 1, 5, 5), steps=1, **kwargs)

@@ -105,3 +105,12 @@ def test_numbers_must_be_numbers(kwargs, match):
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 1))
     with pytest.raises(TypeError, match=match):
         maximize_activation(model, None, 0, input_shape=(1, 2, 2), steps=1, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(unit=True), "`unit` must be an int"),
+                                           (dict(input_shape=(1, 2.0, 2)), "`input_shape`")])
+def test_unit_and_shape_are_checked(kwargs, match):
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 1))
+    args = dict(unit=0, input_shape=(1, 2, 2)) | kwargs
+    with pytest.raises(TypeError, match=match):
+        maximize_activation(model, None, args.pop("unit"), steps=1, **args)

@@ -162,3 +162,13 @@ def test_load_skimage():
         load_skimage("brick", size=8, crop=4096)
     with pytest.raises(ValueError, match="size"):
         load_skimage("brick", size=0)
+
+
+def test_seed_and_size_must_be_ints():
+    with pytest.raises(TypeError, match="`seed` must be an int"):
+        random_texture_net(seed=0.5)
+    net = random_texture_net(kernel_sizes=(3,), channels=2)
+    with pytest.raises(TypeError, match="`size` must be an int"):
+        synthesize_texture(net, torch.rand(1, 3, 8, 8), size=(8.0, 8), steps=1)
+    with pytest.raises(TypeError, match="`size` must be a pair"):
+        synthesize_texture(net, torch.rand(1, 3, 8, 8), size=8, steps=1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .._check import check_nonnegative, check_real
+from .._check import check_int, check_nonnegative, check_real
 
 __all__ = ["DreamResult", "deep_dream", "layer_output"]
 
@@ -156,11 +156,21 @@ def deep_dream(model, layer, x, *, steps=20, lr=0.05, objective="norm", factor=1
         raise ValueError(f"`objective` must be 'norm' or 'target', got {objective!r}")
     if objective == "target" and jitter:
         raise ValueError("`jitter` must be 0 with objective='target' (the target is fixed)")
+    if channels is not None:
+        if isinstance(channels, (str, bytes)) or not hasattr(channels, "__iter__"):
+            raise TypeError("`channels` must be a sequence of ints")
+        channels = [check_int(c, "channels") for c in channels]
+    if clamp is not None:
+        if not isinstance(clamp, (tuple, list)) or len(clamp) != 2:
+            raise TypeError(f"`clamp` must be None or a pair (low, high), got {clamp!r}")
+        clamp = tuple(check_real(v, "clamp") for v in clamp)
+        if not clamp[0] < clamp[1]:
+            raise ValueError(f"`clamp` must be (low, high) with low < high, got {clamp}")
     _resolve(model, layer)  # validate early
 
     def activation(image):
         a = layer_output(model, layer, image)
-        return a if channels is None else a[:, list(channels)]
+        return a if channels is None else a[:, channels]
 
     def score(a):
         return (a**2).sum() / (2 * a.numel())

@@ -94,9 +94,15 @@ def maximize_activation(model, layer, unit, *, input_shape, steps=100, lr=0.05, 
         raise ValueError(f"`lr` must be > 0, got {lr}")
     if not l1 >= 0:
         raise ValueError(f"`l1` must be >= 0, got {l1}")
+    if not isinstance(input_shape, (tuple, list)) or not input_shape:
+        raise TypeError(f"`input_shape` must be a tuple of ints, got {input_shape!r}")
+    input_shape = tuple(check_positive(v, "input_shape") for v in input_shape)
     lo, hi = (check_real(v, "value_range") for v in value_range)
     if not lo < hi:
         raise ValueError(f"`value_range` must be (low, high) with low < high, got {value_range}")
+    if isinstance(unit, (bool, str)) or not (isinstance(unit, numbers.Integral)
+                                             or hasattr(unit, "__iter__")):
+        raise TypeError(f"`unit` must be an int or a sequence of ints, got {unit!r}")
     units = torch.as_tensor([unit] if isinstance(unit, numbers.Integral) else list(unit))
     units = units.long() if not units.is_floating_point() else units
     if units.ndim != 1 or len(units) == 0 or units.is_floating_point():

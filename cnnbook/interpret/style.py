@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .._check import check_nonnegative, check_positive, check_real
+from .._check import check_int, check_nonnegative, check_positive, check_real
 
 __all__ = [
     "StyleResult",
@@ -251,7 +251,7 @@ def random_texture_net(*, in_channels=3, kernel_sizes=(3, 5, 7, 11), channels=32
     channels = check_positive(channels, "channels")
     if not isinstance(kernel_sizes, (list, tuple)) or not kernel_sizes:
         raise TypeError("`kernel_sizes` must be a non-empty sequence of odd ints")
-    gen = torch.Generator().manual_seed(int(seed))
+    gen = torch.Generator().manual_seed(check_int(seed, "seed"))
     convs = []
     for k in kernel_sizes:
         k = check_positive(k, "kernel_sizes")
@@ -364,7 +364,12 @@ def synthesize_texture(net, style_image, *, size=None, steps=100, lr=0.05, init=
     """
     style_image = _check_image(style_image, "style_image")
     if init is None:
-        h, w = style_image.shape[-2:] if size is None else size
+        if size is None:
+            h, w = style_image.shape[-2:]
+        elif isinstance(size, (tuple, list)) and len(size) == 2:
+            h, w = (check_positive(v, "size") for v in size)
+        else:
+            raise TypeError(f"`size` must be a pair (H, W) of ints, got {size!r}")
         init = torch.rand(1, style_image.shape[1], int(h), int(w), generator=generator)
     else:
         init = _check_image(init, "init")
