@@ -19,10 +19,14 @@ from .pooling import *  # noqa: F403
 from .pooling import __all__ as _pooling
 from .receptive import *  # noqa: F403
 from .receptive import __all__ as _receptive
+from .speech import *  # noqa: F403
+from .speech import __all__ as _speech
+from .text import *  # noqa: F403
+from .text import __all__ as _text
 from .training import *  # noqa: F403
 from .training import __all__ as _training
 from .visualize import *  # noqa: F403
 from .visualize import __all__ as _visualize
 
 __all__ = [*_animation, *_basics, *_conv, *_pooling, *_receptive, *_training, *_visualize, *_dream,
-           *_go]
+           *_go, *_speech, *_text]
