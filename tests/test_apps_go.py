@@ -408,3 +408,14 @@ def test_fit_policy_learns_with_consistent_augmentation_and_is_deterministic():
     assert np.unravel_index(p.argmax(), p.shape) == divmod(int(test[1][0]), 5)
     with pytest.raises(ValueError, match="train_data"):
         fit_policy(net, (train[0][:, 0], train[1]))
+
+
+def test_compared_nets_differ_only_where_they_should():
+    nets = go.compared_nets(board_size=9, planes=12, filters=4, layers=3, hidden=(8,))
+    count = {name: sum(p.numel() for p in net.parameters()) for name, net in nets.items()}
+    policy = (5 * 5 * 12 * 4 + 4) + (3 * 3 * 4 * 4 + 4) + (4 + 81)
+    assert count["policy network"] == policy
+    assert count["with pooling"] == policy - 4 + 4 * 4  # 2×2 up-sampling instead of 1×1
+    assert count["fully connected"] == (81 * 12 * 8 + 8) + (8 * 81 + 81)
+    # same seed, same first layer: the pooled network differs only after it
+    torch.testing.assert_close(nets["policy network"][1].weight, nets["with pooling"][1].weight)

@@ -33,6 +33,7 @@ __all__ = [
     "policy_net",
     "pooled_policy_net",
     "fc_policy_net",
+    "compared_nets",
     "fit_policy",
     "topk_accuracy",
     "move_probabilities",
@@ -189,6 +190,32 @@ def fc_policy_net(*, board_size=19, planes=48, hidden=(512,), seed=0):
         for a, b in zip(sizes[:-1], sizes[1:], strict=True):
             blocks += [nn.Linear(a, b), nn.ReLU()]
         return nn.Sequential(*blocks[:-1])
+
+
+def compared_nets(*, board_size=19, planes=12, filters=32, layers=4, hidden=(256,), seed=0):
+    """The three designs the book compares, freshly initialised, by name.
+
+    Returns
+    -------
+    dict
+        ``"policy network"``: :func:`policy_net`; ``"with pooling"``: :func:`pooled_policy_net`
+        with the same ``filters`` and ``layers``; ``"fully connected"``: :func:`fc_policy_net`
+        with ``hidden``.
+
+    Examples
+    --------
+    >>> {name: sum(p.numel() for p in net.parameters())
+    ...  for name, net in compared_nets(board_size=9, filters=4, layers=3, hidden=(8,)).items()}
+    {'policy network': 1437, 'with pooling': 1449, 'fully connected': 8513}
+    """
+    conv = dict(board_size=board_size, planes=planes, filters=filters, layers=layers, seed=seed)
+    return {
+        "policy network": policy_net(**conv),
+        "with pooling": pooled_policy_net(**conv),
+        "fully connected": fc_policy_net(
+            board_size=board_size, planes=planes, hidden=hidden, seed=seed
+        ),
+    }
 
 
 def topk_accuracy(logits, moves, k=1):
