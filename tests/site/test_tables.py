@@ -14,13 +14,14 @@ NUMBER = re.compile(r"^[-\u2212]?(\d[\d,]*)(\.\d+)?(%|e[-+\u2212]?\d+)?$")
 _TABLES_JS = """() => [...document.querySelectorAll('.bd-article .cell_output table')].map((t) => {
   const cell = (c) => {
     const s = getComputedStyle(c);
-    return {text: c.innerText.trim(), num: c.classList.contains('num'), align: s.textAlign,
+    return {text: c.textContent.trim(), num: c.classList.contains('num'), align: s.textAlign,
             pad: parseFloat(s.paddingLeft) + parseFloat(s.paddingRight), th: c.tagName === 'TH'};
   };
   const r = t.getBoundingClientRect();
   return {cls: t.className, headers: [...t.querySelectorAll('thead tr')].map(
-            (tr) => [...tr.children].map((c) => c.innerText.trim())),
+            (tr) => [...tr.children].map((c) => c.textContent.trim())),
           cells: [...t.querySelectorAll('th, td')].map(cell),
+          body: [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map(cell)),
           right: r.right, wide: t.scrollWidth > t.clientWidth + 1,
           scrolls: ['auto', 'scroll'].includes(getComputedStyle(t).overflowX) ||
                    ['auto', 'scroll'].includes(getComputedStyle(t.parentElement).overflowX)};
@@ -36,10 +37,14 @@ def _check_table(name, table):
         assert row[0], f"{where} starts with an unnamed (index) column"
     for c in table["cells"]:
         assert c["pad"] >= 8, f"{where}: cell {c['text']!r} has {c['pad']} px padding"
-        match = NUMBER.match(c["text"])
-        if match and not c["th"]:
+    # a column of numbers (a column of shapes such as "25×26×26" ... "1250" is text)
+    for column in zip(*table["body"], strict=True):
+        values = [c for c in column if c["text"]]
+        if not values or not all(NUMBER.match(c["text"]) for c in values):
+            continue
+        for c in values:
             assert c["num"] and c["align"] in ("right", "end"), f"{where}: {c}"
-            digits = match.group(1)
+            digits = NUMBER.match(c["text"]).group(1)
             if len(digits.replace(",", "")) >= 5:
                 assert "," in digits, f"{where}: {c['text']!r} has no thousands separators"
 
