@@ -90,6 +90,30 @@ def build_context(app, docname):
                    format_text=format_plain_text)
 
 
+_GLUE_MIME = "application/papermill.record/"
+
+
+def with_outputs(nb, cache_path):
+    """``nb`` with the outputs the execution cache holds for it, glued-only outputs removed.
+
+    MyST-NB writes ``jupyter_execute/<page>.ipynb`` with outputs only when it executed the page
+    in this build; when the page came from the cache, the file has none. The cache's outputs
+    are merged back here, as MyST-NB does for the page, minus ``glue(..., display=False)``
+    records, which show nothing.
+    """
+    from jupyter_cache import get_cache
+
+    try:
+        _, nb = get_cache(cache_path).merge_match_into_notebook(nb)
+    except KeyError:  # not in the cache: the file's own outputs (an executing build) stand
+        return nb
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not o.get("data") or not all(
+                k.startswith(_GLUE_MIME) for k in o["data"])]
+    return nb
+
+
 def _export_page(app, pagename, templatename, context, doctree):
     """Rewrite the notebook that conf.py's download hook copied into ``_sources``."""
     if doctree is None or not context.get("ipynb_source"):
@@ -101,7 +125,10 @@ def _export_page(app, pagename, templatename, context, doctree):
     if not executed.exists():
         return
     ctx = build_context(app, pagename)
-    nb = export_notebook(nbformat.read(executed, as_version=4), ctx)
+    nb = nbformat.read(executed, as_version=4)
+    if app.config.nb_execution_mode == "cache":
+        nb = with_outputs(nb, app.config.nb_execution_cache_path)
+    nb = export_notebook(nb, ctx)
     left = [x for cell in nb.cells if cell.cell_type == "markdown"
             for x in leftover_myst(cell.source)]
     logger = logging.getLogger(__name__)
