@@ -6,6 +6,7 @@ import io
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 from PIL import Image
 
@@ -68,8 +69,8 @@ CASES = {
     "attributions": lambda: P.plot_attributions(IMGS[:10], {"saliency": IMGS[:10]},
                                                 titles=[str(k) for k in range(10)]),
     "adversarial": lambda: P.plot_adversarial(IMGS[:10], IMGS[:10] * 0.9,
-                                              titles_before=["7 (99%)"] * 10,
-                                              titles_after=["1 (98%)"] * 10),
+                                              titles_before=[f"{k} (100%)" for k in range(10)],
+                                              titles_after=[f"{k} (99%)" for k in range(10)]),
 }
 
 
@@ -156,3 +157,19 @@ def test_integer_axes_have_integer_ticks(name, axes):
         lo, hi = sorted(ax.get_xlim() if a == "x" else ax.get_ylim())
         ticks = [t for t in axis.get_majorticklocs() if lo <= t <= hi]
         assert len(ticks) >= 2 and _is_integer(ticks), (a, ticks)
+
+
+@pytest.mark.parametrize("name", ["adversarial", "attributions", "image_grid", "samples",
+                                  "samples_named", "filters", "subsampling", "images_wide"])
+def test_no_two_labels_overlap(name):
+    """Titles and row labels of neighbouring panels keep apart once the figure is fitted."""
+    fig = CASES[name]()
+    fig._repr_png_()  # fits the figure and runs the layout
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    texts = [t for ax in fig.axes for t in (ax.title, ax.yaxis.label)
+             if t.get_visible() and t.get_text().strip()]
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j]), (texts[i].get_text(), texts[j].get_text())

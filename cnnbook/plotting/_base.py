@@ -7,6 +7,7 @@ high-density screens.
 """
 
 import struct
+import textwrap
 from io import BytesIO
 
 from matplotlib.figure import Figure
@@ -115,11 +116,22 @@ def integer_ticks(axis):
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def fit_title(ax, title, fontsize):
+    """``title`` broken at spaces into lines about as wide as ``ax`` will be in the column."""
+    width = ax.get_position().width * min(ax.figure.get_figwidth(), COLUMN_WIDTH)
+    chars = max(1, int(width * 72 / (0.6 * fontsize)))  # a character is ~0.6 em wide
+    return "\n".join(textwrap.wrap(str(title), chars, break_long_words=False)) or str(title)
+
+
 def show_image(ax, image, *, title=None, cmap="gray", **kwargs):
-    """Draw a 2-D (or H×W×3) array on ``ax`` without ticks; return the image artist."""
+    """Draw a 2-D (or H×W×3) array on ``ax`` without ticks; return the image artist.
+
+    A title too long for the panel is broken into lines (neighbouring titles never touch).
+    """
     artist = ax.imshow(image, cmap=cmap, **kwargs)
     ax.set_xticks([])
     ax.set_yticks([])
     if title is not None:
-        ax.set_title(title, fontsize=MIN_FONT_SIZE + 1)
+        size = MIN_FONT_SIZE + 1
+        ax.set_title(fit_title(ax, title, size), fontsize=size)
     return artist

@@ -126,7 +126,7 @@ def plot_attributions(images, maps, *, titles=None):
             else:
                 show_image(axes[i, j], m[j], cmap="Reds", vmin=0, vmax=top)
     for i, name in enumerate(["input", *arrays], start=0):
-        axes[i, 0].set_ylabel(name, fontsize=MIN_FONT_SIZE)
+        axes[i, 0].set_ylabel(name, fontsize=MIN_FONT_SIZE, rotation=0, ha="right", va="center")
     return fig
 
 
@@ -160,5 +160,5 @@ def plot_adversarial(original, adversarial, *, titles_before=None, titles_after=
         show_image(axes[1, j], delta[j], cmap="RdBu_r", vmin=-top, vmax=top)
         show_image(axes[2, j], adversarial[j], title=after[j], cmap="gray_r", vmin=0, vmax=1)
     for i, name in enumerate(["original", "change", "perturbed"]):
-        axes[i, 0].set_ylabel(name, fontsize=MIN_FONT_SIZE)
+        axes[i, 0].set_ylabel(name, fontsize=MIN_FONT_SIZE, rotation=0, ha="right", va="center")
     return fig
