@@ -1,6 +1,7 @@
 """The notebook a reader downloads: MyST markup rewritten as Jupyter Markdown (book/_ext)."""
 
 import base64
+import copy
 import sys
 from pathlib import Path
 
@@ -160,3 +161,32 @@ def test_count_images_counts_html_img_tags():
         "execute_result", data={"text/html": '<div><img alt="frame" src="data:x"/></div>'},
         execution_count=1)])]
     assert count_images(nb) == 1
+
+
+def test_outputs_come_back_from_the_execution_cache(tmp_path):
+    """MyST-NB writes a page read from its cache without outputs; the export merges them back
+    and drops the records of ``glue(..., display=False)``, which show nothing."""
+    from cnnbook_notebooks import with_outputs
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    executed = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3",
+                                                                 "display_name": "Python 3"}})
+    executed.cells = [
+        nbformat.v4.new_code_cell("fig", outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": PNG})]),
+        nbformat.v4.new_code_cell("glue('x', 1, display=False)", outputs=[nbformat.v4.new_output(
+            "display_data", data={"application/papermill.record/text/plain": "1"})]),
+    ]
+    cache = get_cache(tmp_path / "cache")
+    cache.cache_notebook_bundle(CacheBundleIn(executed, str(tmp_path / "page.ipynb")),
+                                check_validity=False)
+    bare = copy.deepcopy(executed)
+    for cell in bare.cells:
+        cell.outputs = []
+    merged = with_outputs(bare, tmp_path / "cache")
+    assert [len(c.outputs) for c in merged.cells] == [1, 0]
+    assert merged.cells[0].outputs[0]["data"]["image/png"] == PNG
+    other = nbformat.v4.new_notebook()
+    other.cells = [nbformat.v4.new_code_cell("not cached")]
+    assert with_outputs(other, tmp_path / "cache") is other  # not in the cache: as it is
