@@ -87,7 +87,7 @@ def load_reviews(*, path=None):
     return Reviews(reviews["text"].tolist(), labels, int(plot.sum()), int(dup.sum()))
 
 
-_TOKEN = re.compile(r"n't|'[a-z]+|[a-z0-9]+(?:-[a-z0-9]+)*|[^\sa-z0-9]")
+_TOKEN = re.compile(r"n't|'[^\W_]+|[^\W_]+(?:-[^\W_]+)*|[^\s\w]|_")
 
 
 def tokenize(text):
@@ -95,8 +95,8 @@ def tokenize(text):
 
     Examples
     --------
-    >>> tokenize("It isn't good -- it's GREAT!")
-    ['it', 'is', "n't", 'good', '-', '-', 'it', "'s", 'great', '!']
+    >>> tokenize("It isn't good -- it's a GREAT cliché!")
+    ['it', 'is', "n't", 'good', '-', '-', 'it', "'s", 'a', 'great', 'cliché', '!']
     """
     if not isinstance(text, str):
         raise TypeError(f"`text` must be a str, got {type(text).__name__}")

@@ -5,7 +5,7 @@ import numpy as np
 from ._base import new_axes, new_grid
 
 __all__ = [
-    "plot_accuracy_bars",
+    "plot_test_accuracies",
     "plot_mel_filterbank",
     "plot_shift_accuracy",
     "plot_shift_response",
@@ -149,7 +149,7 @@ def plot_shift_accuracy(shifts, accuracies, *, chance=None, xlabel="shift", ax=N
     return fig
 
 
-def plot_accuracy_bars(groups, accuracies, *, chance=None, ax=None):
+def plot_test_accuracies(groups, accuracies, *, chance=None, ax=None):
     """Grouped bars: the accuracy of each model (colour) on each test set (group).
 
     Parameters
