@@ -107,3 +107,15 @@ def test_player_has_a_descriptive_alt_text():
     html = animate_conv(4, 3, padding=1).to_html()
     alt = re.search(r'<img alt="([^"]*)"', html).group(1)
     assert "padding 1" in alt and "window" in alt
+
+
+def test_frames_keep_the_exact_palette_colours():
+    """The 64-colour frames keep the explorer's colours exactly (the page is compared with it)."""
+    import numpy as np
+
+    pngs = animate_conv(5, 3, stride=2, padding=1).frames_png()
+    for t, want in ((0, ["#fdae6b", "#a63603", "#9ecae1", "#41ab5d", "#00441b"]),
+                    (4, ["#fdae6b", "#c7e9c0", "#41ab5d"])):
+        rgb = np.asarray(Image.open(io.BytesIO(pngs[t])).convert("RGB")).reshape(-1, 3)
+        present = {to_hex(c / 255) for c in np.unique(rgb, axis=0)}
+        assert set(want) <= present, (t, set(want) - present)
