@@ -7,6 +7,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -37,6 +38,14 @@ def lab():
                 break
         else:
             pytest.fail("JupyterLab exited before serving:\n" + "".join(log))
+        while True:  # the URL is logged just before the socket listens: wait for it (or exit)
+            if proc.poll() is not None:
+                pytest.fail("JupyterLab exited:\n" + "".join(log))
+            try:
+                socket.create_connection(("127.0.0.1", port)).close()
+                break
+            except OSError:
+                time.sleep(0.2)
 
         def get(path):
             sep = "&" if "?" in path else "?"
