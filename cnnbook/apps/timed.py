@@ -7,6 +7,9 @@ runs :func:`cnnbook.train.train` and reports what the comparison needs in one re
 import time
 from typing import NamedTuple
 
+import torch
+
+from .._check import check_positive
 from ..train import evaluate, train
 
 __all__ = ["FitResult", "timed_fit"]
@@ -23,7 +26,7 @@ class FitResult(NamedTuple):
     history: object
 
 
-def timed_fit(model, train_data, tests, **options):
+def timed_fit(model, train_data, tests, *, threads=None, **options):
     """Train `model` with :func:`cnnbook.train.train` (`options` passed on), then evaluate it.
 
     Parameters
@@ -32,6 +35,10 @@ def timed_fit(model, train_data, tests, **options):
     train_data : pair of tensors
     tests : dict of str to pair of tensors
         Test sets, evaluated once after training.
+    threads : int, optional
+        Train and test with this many torch threads, then restore the previous number. Small
+        networks gain little from a second thread, and on a busy machine idle threads that
+        spin waiting for work cost CPU time.
     **options
         Keyword options of :func:`cnnbook.train.train` (``epochs``, ``lr``, ``seed`` ...).
 
@@ -45,15 +52,23 @@ def timed_fit(model, train_data, tests, **options):
     >>> from cnnbook.models import mlp
     >>> x = torch.rand(32, 1, 2, 2, generator=torch.Generator().manual_seed(0))
     >>> y = (x.mean((1, 2, 3)) > 0.5).long()
-    >>> r = timed_fit(mlp((4, 2)), (x, y), {"train": (x, y)}, epochs=1, device="cpu")
-    >>> sorted(r.accuracy), r.parameters, r.cpu >= 0
-    (['train'], 10, True)
+    >>> n = torch.get_num_threads()
+    >>> r = timed_fit(mlp((4, 2)), (x, y), {"train": (x, y)}, threads=1, epochs=1,
+    ...               device="cpu")
+    >>> sorted(r.accuracy), r.parameters, r.cpu >= 0, torch.get_num_threads() == n
+    (['train'], 10, True, True)
     """
     if not isinstance(tests, dict):
         raise TypeError("`tests` must be a dict of name -> (x, y)")
-    wall, cpu = time.perf_counter(), time.process_time()
-    history = train(model, train_data, **options)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    accuracy = {name: evaluate(model, data) for name, data in tests.items()}
+    before = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(check_positive(threads, "threads"))
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        history = train(model, train_data, **options)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        accuracy = {name: evaluate(model, data) for name, data in tests.items()}
+    finally:
+        torch.set_num_threads(before)
     parameters = sum(p.numel() for p in model.parameters())
     return FitResult(accuracy, wall, cpu, parameters, history)
