@@ -60,6 +60,20 @@ def test_no_display_equation_overflows_at_1280(site_page, open_page, name):
     assert page.console_errors == []
 
 
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_code_cell_scrolls_at_1280(site_page, open_page, name):
+    page = open_page(1280)
+    _load(page, site_page(name))
+    # open the solutions: their code cells sit in a narrower box
+    page.evaluate("""() => document.querySelectorAll('details').forEach((d) => { d.open = true; })""")
+    page.evaluate("""() => document.querySelectorAll('.toggle-hidden, .toggle-details__container')
+      .forEach((el) => { el.classList.remove('toggle-hidden'); el.style.display = 'block'; })""")
+    wide = page.evaluate("""() => [...document.querySelectorAll('.cell_input div.highlight pre')]
+      .filter((p) => p.clientWidth > 0 && p.scrollWidth > p.clientWidth + 1)
+      .map((p) => [p.scrollWidth, p.clientWidth, p.textContent.split('\\n')[0].slice(0, 60)])""")
+    assert not wide, f"{name}: code cells that scroll sideways at 1280 px: {wide}"
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_no_page_is_wider_than_a_phone(site_page, open_page, name):
     page = open_page(390)
