@@ -1,7 +1,7 @@
 """Go game records, offline: professional games from files, weak-engine games from GNU Go.
 
-Sources
--------
+Game sources
+------------
 * 35 professional 19×19 games — 30 from the 23rd Gosei league (1997–98) and five from other
   Japanese tournaments — that ship as test fixtures in the source archive of the PyPI package
   ``kombilo`` 0.8.4 (MIT licence). ``make data-go`` (part of ``make html``) downloads the archive
