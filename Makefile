@@ -69,7 +69,7 @@ GO_DATA := $(VENV)/share/cnnbook-data/go
 GO_STAMP := $(GO_DATA)/.complete
 KOMBILO_SHA256 := 652161d77a4fafc51a4c1f3d47b6f77b796fccacb6dcb52da9abd81192980cca
 
-$(GO_STAMP): $(STAMP) cnnbook/apps/go_data.py
+$(GO_STAMP): $(STAMP)
 	$(call apt_ensure,gnugo cgoban)
 	rm -rf $(GO_DATA)/tmp $(GO_DATA)/kombilo && mkdir -p $(GO_DATA)/tmp $(GO_DATA)/kombilo
 	$(BIN)/python -m pip download -q --no-deps --no-binary :all: kombilo==0.8.4 -d $(GO_DATA)/tmp
