@@ -108,7 +108,13 @@ def _glue_text(ctx, content, *, markdown=False):
     if markdown and "text/markdown" in data:
         return data["text/markdown"]
     text = data.get("text/plain", "")
-    return ctx.format_text(text, spec) if ctx.format_text is not None else text
+    if ctx.format_text is None:
+        return text
+    try:
+        return ctx.format_text(text, spec)
+    except ValueError as err:  # e.g. a numpy scalar's repr, np.float64(0.5), under a float spec
+        ctx.problems.append(f"glued value {key!r} cannot be formatted as {spec!r}: {err}")
+        return text
 
 
 def _cite(ctx, name, content):
