@@ -34,3 +34,18 @@ def test_timed_fit_restores_the_thread_count_even_on_error():
         timed_fit(mlp((4, 2)), _data(), [("a", _data())])
     with pytest.raises(ValueError, match="threads"):
         timed_fit(mlp((4, 2)), _data(), {}, threads=0)
+
+
+def test_timed_fit_with_dropout_does_not_depend_on_the_global_generator():
+    data = _data()
+
+    def run(global_seed):
+        torch.manual_seed(global_seed)
+        net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 8),
+                                  torch.nn.Dropout(0.5), torch.nn.Linear(8, 2))
+        with torch.no_grad():
+            for i, p in enumerate(net.parameters()):
+                p.copy_(torch.linspace(-1, 1, p.numel()).reshape(p.shape) * (i + 1))
+        return timed_fit(net, data, {}, epochs=2, batch_size=16, device="cpu", seed=3)
+
+    assert run(0).history.step_loss == run(1).history.step_loss

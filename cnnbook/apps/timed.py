@@ -41,6 +41,9 @@ def timed_fit(model, train_data, tests, *, threads=None, **options):
         spin waiting for work cost CPU time.
     **options
         Keyword options of :func:`cnnbook.train.train` (``epochs``, ``lr``, ``seed`` ...).
+        ``seed`` (default 0) also seeds torch's global generator during training (dropout
+        draws from it), which is restored afterwards: a run does not depend on what ran
+        before it.
 
     Returns
     -------
@@ -65,7 +68,9 @@ def timed_fit(model, train_data, tests, *, threads=None, **options):
         torch.set_num_threads(check_positive(threads, "threads"))
     try:
         wall, cpu = time.perf_counter(), time.process_time()
-        history = train(model, train_data, **options)
+        with torch.random.fork_rng(devices=[]):  # dropout draws from the global generator
+            torch.manual_seed(options.get("seed", 0))
+            history = train(model, train_data, **options)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         accuracy = {name: evaluate(model, data) for name, data in tests.items()}
     finally:
