@@ -65,7 +65,7 @@ def test_no_code_cell_scrolls_at_1280(site_page, open_page, name):
     page = open_page(1280)
     _load(page, site_page(name))
     # open the solutions: their code cells sit in a narrower box
-    page.evaluate("""() => document.querySelectorAll('details').forEach((d) => { d.open = true; })""")
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     page.evaluate("""() => document.querySelectorAll('.toggle-hidden, .toggle-details__container')
       .forEach((el) => { el.classList.remove('toggle-hidden'); el.style.display = 'block'; })""")
     wide = page.evaluate("""() => [...document.querySelectorAll('.cell_input div.highlight pre')]
