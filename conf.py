@@ -137,6 +137,9 @@ autodoc_inherit_docstrings = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
+# an Attributes section becomes fields of its class, not attribute entries that autodoc would
+# document a second time for NamedTuples and dataclasses
+napoleon_use_ivar = True
 
 # --- HTML ------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

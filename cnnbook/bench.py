@@ -77,7 +77,8 @@ def run_benchmark(cases=None, *, repeats=7, rounds=3, threads=2, pool=True, refe
 
     Parameters
     ----------
-    cases : list of (name, x_shape, weight_shape, stride, padding), optional
+    cases : list of tuple, optional
+        Each ``(name, x_shape, weight_shape, stride, padding)``.
         Defaults to `CASES`, the three shapes of the book's benchmark.
     repeats : int, optional
         Timed runs per block.
