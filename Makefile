@@ -105,7 +105,7 @@ html: $(STAMP) $(MATHJAX) sysdeps-book data-go data-text
 	@echo "open _build/html/index.html"
 
 # --- tests -------------------------------------------------------------------------------------
-unit: $(STAMP) data-text
+unit: $(STAMP) sysdeps-book data-go data-text  # the data tests read what the book reads
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --ignore=tests/site tests cnnbook
 
