@@ -101,7 +101,9 @@ html: $(STAMP) $(MATHJAX) sysdeps-book data-go data-text
 	@mkdir -p _build
 	@# create the execution cache before a parallel build: two workers race on creating it
 	$(BIN)/python -c "from jupyter_cache import get_cache; get_cache('$(JCACHE)').list_cache_records()"
-	$(BIN)/sphinx-build $(SPHINXOPTS) -c . book _build/html
+	@# one BLAS/OpenMP thread per notebook kernel: -j runs notebooks side by side, one per core, and
+	@# torch's threads spinning against each other's made the build several times slower
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/sphinx-build $(SPHINXOPTS) -c . book _build/html
 	@echo "open _build/html/index.html"
 
 # --- tests -------------------------------------------------------------------------------------
