@@ -68,11 +68,7 @@ def shift_unchanged_share(x, *, kernel_size=1, pool="max", shift=1, active_only=
     check_choice(pool, set(_POOLS), "pool")
     m = check_positive(shift, "shift")
     active_only = check_bool(active_only, "active_only")
-    h, w = a.shape[2] - 2 * m, a.shape[3] - 2 * m
-    h, w = h - h % k, w - w % k  # whole windows only
-    if h < k or w < k:
-        raise ValueError(f"`x` of size {a.shape[2:]} is too small for `shift` {m} and "
-                         f"`kernel_size` {k}")
+    h, w = _shift_crop(a.shape, k, m)
     equal = total = 0
     for dy, dx in _SHIFTS:
         before = a[:, :, m:m + h, m:m + w]
@@ -186,3 +182,14 @@ def stage_values(records, stages):
         elif r["name"] == "flatten":
             found["flatten"] = float(r["values"])
     return [found.get(s, float("nan")) for s in stages]
+
+
+def _shift_crop(shape, k, m):
+    """Height and width of the centre crop of an ``(N, C, H, W)`` map that a shift of up to `m`
+    pixels keeps inside the map, cut to whole `k`-pixel windows."""
+    h, w = shape[2] - 2 * m, shape[3] - 2 * m
+    h, w = h - h % k, w - w % k  # whole windows only
+    if h < k or w < k:
+        raise ValueError(f"`x` of size {tuple(shape[2:])} is too small for `shift` {m} and "
+                         f"`kernel_size` {k}")
+    return h, w

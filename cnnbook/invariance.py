@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._check import as_float_array, check_bool, check_ndim, check_positive, is_int, reject_torch
-from .analysis import _SHIFTS
+from .analysis import _SHIFTS, _shift_crop
 
 __all__ = ["PoolingRun", "measure_pooling", "pool_net", "rescale_about_centre",
            "scaled_accuracy", "shift_winner_share"]
@@ -64,11 +64,7 @@ def shift_winner_share(x, *, kernel_size, shift=1):
     if k < 2:
         raise ValueError("`kernel_size` must be >= 2 (a 1×1 window has no inside to stay in)")
     m = check_positive(shift, "shift")
-    h, w = a.shape[2] - 2 * m, a.shape[3] - 2 * m
-    h, w = h - h % k, w - w % k  # whole windows only
-    if h < k or w < k:
-        raise ValueError(f"`x` of size {a.shape[2:]} is too small for `shift` {m} and "
-                         f"`kernel_size` {k}")
+    h, w = _shift_crop(a.shape, k, m)
     n, c = a.shape[:2]
     stays = unchanged = total = 0
     for dy, dx in _SHIFTS:
