@@ -257,6 +257,20 @@ class PoolingRun:
         """Train minus test accuracy: how much the network fits its own training data better."""
         return self.train_accuracy - self.test_accuracy
 
+    @property
+    def scale_retention(self):
+        """Mean test accuracy over the zooms other than 1, as a share of the accuracy at zoom 1.
+
+        Examples
+        --------
+        >>> PoolingRun(True, None, 0, 1.0, 0.9, {0.8: 0.6, 1.0: 0.8, 1.2: 0.7}).scale_retention
+        0.8125
+        """
+        if 1.0 not in self.scaled or len(self.scaled) < 2:
+            raise ValueError("`scaled` needs the accuracy at zoom 1 and at least one other zoom")
+        others = [acc for zoom, acc in self.scaled.items() if zoom != 1.0]
+        return float(np.mean(others) / self.scaled[1.0])
+
     def as_row(self):
         """A table row: pooling, parameters, accuracies, gap and one column per scale."""
         row = {"pooling": "max 2×2" if self.pooling else "none",

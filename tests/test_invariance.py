@@ -232,3 +232,10 @@ def test_measure_pooling_bad_input():
         measure_pooling((good[0], good[1][:3]), good, pooling=True)
     with pytest.raises(TypeError, match="`pooling`"):
         measure_pooling(good, good, pooling=1)
+
+
+def test_scale_retention_is_the_mean_over_other_zooms_relative_to_zoom_1():
+    run = PoolingRun(True, None, 0, 1.0, 0.5, {0.5: 0.2, 1.0: 0.5, 2.0: 0.3})
+    assert run.scale_retention == pytest.approx(0.25 / 0.5)
+    with pytest.raises(ValueError, match="scaled"):
+        _ = PoolingRun(True, None, 0, 1.0, 0.5, {1.0: 0.5}).scale_retention
