@@ -26,6 +26,7 @@ extensions = [
     "cnnbook_figures",  # book/_ext: a text alternative for every image; a click opens it
     "cnnbook_notebooks",  # book/_ext: the .ipynb download in plain Jupyter Markdown
     "cnnbook_search",  # book/_ext: search excerpts for a book opened from disk
+    "cnnbook_i18n",  # book/_ext: the Chinese edition from gettext catalogs; language links
 ]
 
 # --- sources ---------------------------------------------------------------------------------
@@ -44,6 +45,17 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "su
 myst_heading_anchors = 3
 numfig = True
 numfig_secnum_depth = 1  # "Fig. 5.2": figures, tables and exercises numbered per chapter
+
+# --- editions: English (the source) and Chinese, translated through gettext catalogs -----------
+# `make gettext` extracts the messages, `make update-po` merges them into
+# book/locales/zh_CN/LC_MESSAGES/<page>.po, `make html-zh` builds _build/html/zh_CN.
+language = "en"
+locale_dirs = ["locales/"]  # relative to book/
+gettext_compact = False  # one catalog per page
+gettext_location = False  # no line numbers in the catalogs: moving a paragraph is not a change
+gettext_uuid = False
+gettext_allow_fuzzy_translations = False  # a fuzzy message shows in English, and a test fails
+templates_path = ["book/_templates"]
 
 # --- execution -------------------------------------------------------------------------------
 nb_execution_mode = "cache"
@@ -162,6 +174,8 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    # the same page in the other edition (book/_templates/language-switch.html)
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
 }
 # MathJax 3 served from the built site (copied from the npm package by the Makefile), never
 # from a CDN: math renders with no network.
@@ -205,7 +219,9 @@ def _offer_ipynb(app, pagename, templatename, context, doctree):
     """
     if doctree is None or not context.get("sourcename", "").endswith((".md", ".md.txt")):
         return
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    from cnnbook_i18n import executed_notebooks
+
+    executed = executed_notebooks(app) / f"{pagename}.ipynb"
     if not executed.exists():
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import nbformat
+from cnnbook_i18n import executed_notebooks
 from notebook_markdown import Context, export_notebook, leftover_myst
 
 
@@ -78,7 +79,7 @@ def build_context(app, docname):
     from myst_nb.core.variables import format_plain_text
 
     env = app.env
-    glue_path = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.glue.json"
+    glue_path = executed_notebooks(app) / f"{docname}.glue.json"
     glue = json.loads(glue_path.read_text(encoding="utf-8")) if glue_path.exists() else {}
     std = env.get_domain("std")
     labels = {label: (doc, title) for label, (doc, _id, title) in std.labels.items()}
@@ -121,7 +122,7 @@ def _export_page(app, pagename, templatename, context, doctree):
     from sphinx.util import logging
 
     target = Path(app.outdir) / "_sources" / context["ipynb_source"]
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    executed = executed_notebooks(app) / f"{pagename}.ipynb"
     if not executed.exists():
         return
     ctx = build_context(app, pagename)
