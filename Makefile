@@ -14,7 +14,8 @@ JCACHE := _build/.jupyter_cache
 SPHINXOPTS ?= -j auto -W --keep-going
 BENCH_ENV := MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824
 
-.PHONY: html test unit site bench clean distclean venv sysdeps-book sysdeps-test data-go data-text lab
+.PHONY: html html-en html-zh gettext update-po test unit site bench clean distclean venv sysdeps-book \
+	sysdeps-test data-go data-text lab
 
 # --- set-up: a virtualenv with the pinned dependencies, re-made when the pins change ---------
 $(STAMP): pyproject.toml requirements.lock
@@ -59,8 +60,9 @@ BOOK_APT += espeak-ng flite klettres-data vorbis-tools
 sysdeps-book:
 	$(call apt_ensure,$(BOOK_APT))
 
+# the browser tests read the Chinese edition: a CJK font for Chromium to draw it with
 sysdeps-test:
-	$(call apt_ensure,chromium)
+	$(call apt_ensure,chromium fonts-noto-cjk)
 
 # Go (chapter 9): the 35 professional games that are test fixtures of kombilo 0.8.4's source
 # archive (MIT; fetched with pip, checksummed, never built or installed), and GNU Go self-play
@@ -97,14 +99,44 @@ $(TEXT_STAMP): $(STAMP)
 data-text: $(TEXT_STAMP)
 
 # --- the book ----------------------------------------------------------------------------------
-html: $(STAMP) $(MATHJAX) sysdeps-book data-go data-text
+BOOK_DEPS := $(STAMP) $(MATHJAX) sysdeps-book data-go data-text
+# the execution cache is created before a parallel build: two workers race on creating it
+JCACHE_INIT := $(BIN)/python -c "from jupyter_cache import get_cache; get_cache('$(JCACHE)').list_cache_records()"
+# one BLAS/OpenMP thread per notebook kernel: -j runs notebooks side by side, one per core, and
+# torch's threads spinning against each other's made the build several times slower
+SPHINX := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/sphinx-build
+
+# `make html`: both editions. The English one executes the notebooks (into the cache), the
+# Chinese one reads their outputs from it.
+html: html-en html-zh
+	@echo "open _build/html/index.html (English) or _build/html/zh_CN/index.html (中文)"
+
+html-en: $(BOOK_DEPS)
 	@mkdir -p _build
-	@# create the execution cache before a parallel build: two workers race on creating it
-	$(BIN)/python -c "from jupyter_cache import get_cache; get_cache('$(JCACHE)').list_cache_records()"
-	@# one BLAS/OpenMP thread per notebook kernel: -j runs notebooks side by side, one per core, and
-	@# torch's threads spinning against each other's made the build several times slower
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/sphinx-build $(SPHINXOPTS) -c . book _build/html
-	@echo "open _build/html/index.html"
+	@$(JCACHE_INIT)
+	$(SPHINX) $(SPHINXOPTS) -c . book _build/html
+
+# The Chinese edition (中文版): the same sources and the same executed notebooks (one execution
+# cache: a notebook the English build ran is not run again), translated by the catalogs in
+# book/locales/zh_CN. Its doctrees and executed notebooks live in _build/zh_CN, its pages in
+# _build/html/zh_CN, next to the English ones; each page links to the other edition's.
+ZH_HTML := _build/html/zh_CN
+ZH_WORK := _build/zh_CN
+
+html-zh: html-en
+	$(SPHINX) $(SPHINXOPTS) -D language=zh_CN -d $(ZH_WORK)/doctrees -c . book $(ZH_HTML)
+
+# After editing a chapter: extract its messages, merge them into the catalogs (changed ones
+# become fuzzy, new ones empty), translate those, and `make html-zh` (which warns, and so fails,
+# on any message left untranslated).
+gettext: $(BOOK_DEPS)
+	@mkdir -p _build
+	@$(JCACHE_INIT)
+	$(SPHINX) -j auto -q -b gettext -c . book _build/gettext
+
+update-po: gettext
+	$(BIN)/sphinx-intl update -p _build/gettext -d book/locales -l zh_CN
+	@$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); import test_translations as t; t.report()"
 
 # --- tests -------------------------------------------------------------------------------------
 unit: $(STAMP) sysdeps-book data-go data-text  # the data tests read what the book reads

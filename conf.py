@@ -40,6 +40,9 @@ if _only:
     ]
 # links into the excluded chapters cannot resolve in such a partial build
 suppress_warnings = ["toc.excluded", "toc.empty_glob", "ref.ref", "ref.doc"] if _only else []
+# a translated {term} role shows the Chinese term: Sphinx calls that an inconsistent reference;
+# tests/test_translations.py checks instead that every role keeps its target
+suppress_warnings.append("i18n.inconsistent_references")
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
 myst_heading_anchors = 3
@@ -235,6 +238,7 @@ def _offer_ipynb(app, pagename, templatename, context, doctree):
 # characters would be empty boxes, so the build subsets WenQuanYi Micro Hei (Debian package
 # fonts-wqy-microhei, Apache-2.0) to the characters of the built pages: _static/cnnbook-cjk.woff.
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+EDITION_FOLDERS = {"zh_CN"}  # a translated edition is built into its own subfolder of the site
 CJK_CHARS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -247,6 +251,8 @@ def _subset_cjk_font(app, exception):
     out = Path(app.outdir)
     chars = set()
     for page in out.rglob("*.html"):
+        if page.relative_to(out).parts[0] in EDITION_FOLDERS:  # the other edition's pages
+            continue
         chars.update(CJK_CHARS.findall(page.read_text(encoding="utf-8", errors="replace")))
     if not CJK_FONT.exists():
         logging.getLogger(__name__).warning(
@@ -263,7 +269,41 @@ def _subset_cjk_font(app, exception):
                     out / "_static" / "cnnbook-cjk.LICENSE.txt")
 
 
+# --- Chinese search: the book's terms are words ------------------------------------------------
+# Sphinx's Chinese search index splits text into words with jieba; its dictionary does not know
+# 感受野 or 特征图, which would be indexed as pieces a query for the whole term cannot find. The
+# glossary's Chinese names become a jieba user dictionary for the zh_CN build.
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9 ]*[\u4e00-\u9fff]")
+
+
+def glossary_chinese_terms():
+    """The Chinese names of the glossary's terms (the text before each definition's first
+    full stop, ``感受野. The region ...``), split at "/" and brackets."""
+    terms = set()
+    for fragment in sorted((BOOK / "_glossary").glob("*.md")):
+        for _, lines in _glossary_entries(fragment.read_text(encoding="utf-8")):
+            first = next((line.strip() for line in lines if line.strip()), "")
+            for word in _CJK_WORD.findall(first.split(". ", 1)[0]):
+                terms.add(word.replace(" ", ""))
+    return sorted(terms)
+
+
+def _search_dictionary(app):
+    if app.config.language != "zh_CN" or app.builder.format != "html":
+        return
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict ..." on every build
+    path = Path(app.doctreedir).parent / "jieba-cnnbook-terms.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{t} 100000\n" for t in glossary_chinese_terms()), encoding="utf-8")
+    app.config.html_search_options = {**app.config.html_search_options, "dict": str(path)}
+
+
 def setup(app):
+    app.connect("builder-inited", _search_dictionary)
     app.connect("build-finished", _subset_cjk_font)
     app.connect("source-read", _merge_glossary)
     app.connect("html-page-context", _offer_ipynb, priority=400)  # before the theme's buttons

@@ -3,7 +3,8 @@
 ``book/locales/zh_CN/LC_MESSAGES/<page>.po`` translates the messages Sphinx extracts from each
 English page (``make update-po``). A translation must keep what the build resolves from the
 source: glued values, citations, cross-references, the glossary targets of ``{term}`` roles,
-inline code and math. (The zh build itself warns, and so fails, on any message of a page that
+inline code and math. (A verdict word such as "smaller" is glued twice, ``key`` and ``key-zh``
+in Chinese, and a translation may paste either.) (The zh build itself warns, and so fails, on any message of a page that
 its catalog does not translate: see ``book/_ext/cnnbook_i18n.py``.)
 """
 
@@ -39,6 +40,9 @@ def _targets(text):
             body = match.group(1) if match else body
             if role == "term":
                 body = body.casefold()
+        if role == "glue:text":  # a verdict word glued for the Chinese edition: "key-zh"
+            key, colon, fmt = body.partition(":")
+            body = key.removesuffix("-zh") + colon + fmt
         found[f"{{{role}}}{body}"] += 1
     stripped = _ROLE.sub("", text)
     found.update(f"code:{c}" for c in _CODE.findall(stripped))
@@ -94,3 +98,14 @@ def test_targets_reads_roles_code_and_math():
     assert _targets(translated) != _targets(text)  # the citation is missing
     assert _targets(translated + " {cite}`lecun1998gradient`") == _targets(text)
     assert _CJK.search(translated)
+
+
+def report():
+    """Print each catalog's translated, fuzzy and untranslated counts (`make update-po`)."""
+    print(f"{'catalog':28} {'messages':>8} {'translated':>10} {'fuzzy':>6} {'untranslated':>12}")
+    for catalog in CATALOGS:
+        messages = _messages(catalog)
+        fuzzy = sum(m.fuzzy for m in messages)
+        empty = sum(not m.string.strip() for m in messages)
+        done = len(messages) - sum(m.fuzzy or not m.string.strip() for m in messages)
+        print(f"{catalog.stem:28} {len(messages):8} {done:10} {fuzzy:6} {empty:12}")

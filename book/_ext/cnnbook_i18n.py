@@ -57,10 +57,16 @@ def glue_text_role(name, rawtext, text, lineno, inliner, options=None, content=N
 # --- what gettext sees -------------------------------------------------------------------------
 def mark_messages(document):
     """Exercise subtitles become messages; the API page's autodoc output does not."""
-    from sphinx_exercise.nodes import exercise_subtitle, exercise_title
+    from sphinx_exercise.nodes import exercise_subtitle, exercise_title, solution_title
 
     for title in document.findall(exercise_title):
         title["translatable"] = False  # "Exercise" + subtitle: the subtitle is the message
+    for title in document.findall(solution_title):
+        title["translatable"] = False  # "Solution", which sphinx-exercise translates itself
+    for formula in document.findall(nodes.math_block):
+        # a display formula reads the same in both editions (and Sphinx would hand its
+        # translation to the MyST parser as reStructuredText literal-block markup)
+        formula["translatable"] = False
     for subtitle in document.findall(exercise_subtitle):
         parent = subtitle.parent
         while parent is not None and not parent.source:
@@ -103,9 +109,40 @@ class ReportUntranslated(SphinxTransform):
         for node, msg in extract_messages(self.document):
             if node.get("translated") or isinstance(node, (*LITERAL_TYPE_NODES, nodes.image)):
                 continue
+            if _front_matter_or_toctree(node):
+                continue
             logger.warning("no %s translation (run `make update-po`, then translate): %s",
                            self.config.language, msg[:70], location=node,
                            type="cnnbook", subtype="untranslated")
+
+
+def _front_matter_or_toctree(node):
+    """The page's front matter (jupytext's header: a field list Sphinx takes as the page's
+    metadata, never shown) and toctree captions (Sphinx translates them without marking them)."""
+    while node is not None:
+        if isinstance(node, addnodes.toctree) or (
+                isinstance(node, nodes.field_list) and isinstance(node.parent, nodes.document)):
+            return True
+        node = node.parent
+    return False
+
+
+class TranslatedExercises(SphinxTransform):
+    """sphinx-exercise titles a solution with its exercise's title, taken from the copy of the
+    exercise it registered while parsing, before the translation: register the translated one."""
+
+    default_priority = 21  # after Locale (20)
+
+    def apply(self, **kwargs):
+        if is_english(self.config.language):
+            return
+        from sphinx_exercise.nodes import is_exercise_node
+
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for node in self.document.findall(is_exercise_node):
+            entry = registry.get(node.get("label"))
+            if entry is not None and entry.get("docname") == self.env.docname:
+                entry["node"] = node.deepcopy()
 
 
 def _extract_exercise_titles(app, doctree, docname):
@@ -158,6 +195,7 @@ def executed_notebooks(app):
 def setup(app):
     app.add_role_to_domain("glue", "text", glue_text_role, override=True)
     app.add_transform(TranslatableExerciseTitles)
+    app.add_transform(TranslatedExercises)
     app.add_transform(ReportUntranslated)
     app.connect("doctree-resolved", _extract_exercise_titles)
     app.connect("builder-inited", _output_folder, priority=600)  # after MyST-NB's (500)

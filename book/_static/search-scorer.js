@@ -76,3 +76,38 @@ var Scorer = {
     return score + (anchor ? Scorer.ownTitleSection : Scorer.ownTitle);
   }
 };
+
+/* 3. Chinese queries. The Chinese edition's index holds the words jieba cut the pages into
+ *    (the glossary's terms among them), but a query has no spaces between Chinese words:
+ *    "卷积层的步幅" would be looked up as one word and found nowhere. A run of Chinese
+ *    characters that is not itself an indexed word is cut, longest indexed word first, into
+ *    words of the index; a single character left over is dropped (the index keeps no
+ *    one-character words). Queries without Chinese characters split as Sphinx splits them.
+ */
+var splitQuery = (function () {
+  var sphinxSplit = typeof splitQuery === "function" ? splitQuery : function (query) {
+    return query.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu).filter(Boolean);
+  };
+  var han = /[\u4e00-\u9fff]/;
+  function indexed(word) {
+    return typeof Search !== "undefined" && Search._index &&
+      Object.prototype.hasOwnProperty.call(Search._index.terms, word.toLowerCase());
+  }
+  function cut(run) {
+    var words = [], i = 0;
+    while (i < run.length) {
+      var j = run.length;
+      while (j > i + 1 && !indexed(run.slice(i, j))) { j -= 1; }
+      if (j > i + 1 || !han.test(run[i])) { words.push(run.slice(i, j)); }
+      i = j;
+    }
+    return words;
+  }
+  return function (query) {
+    var out = [];
+    sphinxSplit(query).forEach(function (word) {
+      out.push.apply(out, han.test(word) && !indexed(word) ? cut(word) : [word]);
+    });
+    return out;
+  };
+})();
