@@ -3,9 +3,9 @@
 ``book/locales/zh_CN/LC_MESSAGES/<page>.po`` translates the messages Sphinx extracts from each
 English page (``make update-po``). A translation must keep what the build resolves from the
 source: glued values, citations, cross-references, the glossary targets of ``{term}`` roles,
-inline code and math. (A verdict word such as "smaller" is glued twice, ``key`` and ``key-zh``
-in Chinese, and a translation may paste either.) (The zh build itself warns, and so fails, on any message of a page that
-its catalog does not translate: see ``book/_ext/cnnbook_i18n.py``.)
+inline code and math. A verdict word such as "smaller" is glued twice, ``key`` and ``key-zh`` in
+Chinese, and a translation may paste either. (The zh build itself warns, and so fails, on any
+message of a page that its catalog does not translate: see ``book/_ext/cnnbook_i18n.py``.)
 """
 
 import re
@@ -94,7 +94,8 @@ def test_targets_reads_roles_code_and_math():
     assert _targets(text) == Counter({"{term}receptive field": 1, "{glue:text}n-params:,": 1,
                                       "{cite}lecun1998gradient": 1, "code:conv2d": 1,
                                       "math:k \\times k": 1})
-    translated = "`conv2d` 的 $k \\times k$ {term}`感受野 <Receptive field>`，{glue:text}`n-params:,`"
+    translated = ("`conv2d` 的 $k \\times k$ {term}`感受野 <Receptive field>`，"
+                  "{glue:text}`n-params:,`")
     assert _targets(translated) != _targets(text)  # the citation is missing
     assert _targets(translated + " {cite}`lecun1998gradient`") == _targets(text)
     assert _CJK.search(translated)

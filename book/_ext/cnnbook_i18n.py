@@ -176,6 +176,32 @@ def _language_links(app, pagename, templatename, context, doctree):
     context["cnnbook_language"] = here.replace("_", "-")
 
 
+def _code_prompts(app, config):
+    """MyST-NB's "Show code cell source" buttons, in the edition's language."""
+    if config.language == "zh_CN":
+        config.nb_code_prompt_show = "显示代码单元"
+        config.nb_code_prompt_hide = "隐藏代码单元"
+
+
+def _chinese_search():
+    """Sphinx's Chinese search (jieba-split words, English stemming of Latin words), with its
+    script fixed: Sphinx 9.0's language_data.js for Chinese ends ``window.Stemmer =
+    ChineseStemmer``, a name it never defines (the stemmer it ships is EnglishStemmer), and the
+    search page stops with "ChineseStemmer is not defined"."""
+    from sphinx.search import _MINIFIED_JS_PATH
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearch(SearchChinese):
+        js_stemmer_rawcode = ""
+        js_stemmer_code = "\n".join((
+            (_MINIFIED_JS_PATH / "base-stemmer.js").read_text(encoding="utf-8"),
+            (_MINIFIED_JS_PATH / "english-stemmer.js").read_text(encoding="utf-8"),
+            "window.Stemmer = EnglishStemmer;",
+        ))
+
+    return ChineseSearch
+
+
 def _output_folder(app):
     """A translated edition keeps MyST-NB's executed notebooks beside its own doctrees."""
     if is_english(app.config.language) or not hasattr(app.env, "mystnb_config"):
@@ -194,6 +220,8 @@ def executed_notebooks(app):
 
 def setup(app):
     app.add_role_to_domain("glue", "text", glue_text_role, override=True)
+    app.add_search_language(_chinese_search())
+    app.connect("config-inited", _code_prompts)
     app.add_transform(TranslatableExerciseTitles)
     app.add_transform(TranslatedExercises)
     app.add_transform(ReportUntranslated)

@@ -58,7 +58,10 @@ def test_glued_numbers_code_outputs_and_figures_are_the_same(site, zh_site, name
     en, zh = _pair(site, zh_site, name)
 
     def pasted(soup):
-        return [s.get_text() for s in _article(soup).select("span.pasted-text")]
+        """The glued numbers of the page (a sentence's order may differ between languages;
+        verdict words, glued in each language, are compared by their count only)."""
+        values = [s.get_text() for s in _article(soup).select("span.pasted-text")]
+        return len(values), sorted(v for v in values if re.search(r"\d", v))
 
     def cells(soup, part):
         return [c.get_text() for c in _article(soup).select(f"div.cell {part}")]
@@ -68,7 +71,7 @@ def test_glued_numbers_code_outputs_and_figures_are_the_same(site, zh_site, name
 
     assert pasted(zh) == pasted(en)
     if name != "index":
-        assert pasted(en), "a chapter without glued numbers?"
+        assert pasted(en)[1], "a chapter without glued numbers?"
     assert cells(zh, "div.cell_input") == cells(en, "div.cell_input")
     assert cells(zh, "div.cell_output") == cells(en, "div.cell_output")
     assert images(zh) == images(en)
