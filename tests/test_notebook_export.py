@@ -18,6 +18,7 @@ from notebook_markdown import (  # noqa: E402
     export_notebook,
     leftover_myst,
     myst_to_markdown,
+    translate_myst,
 )
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(40)).decode("ascii")
@@ -190,3 +191,35 @@ def test_outputs_come_back_from_the_execution_cache(tmp_path):
     other = nbformat.v4.new_notebook()
     other.cells = [nbformat.v4.new_code_cell("not cached")]
     assert with_outputs(other, tmp_path / "cache") is other  # not in the cache: as it is
+
+
+def test_translate_myst_translates_prose_and_keeps_code_and_formulas():
+    messages = {
+        "Title": "标题",
+        "A paragraph over two lines with {glue:text}`n:,` in it.": "含有 {glue:text}`n:,` 的段落。",
+        "first item": "第一项",
+        "a second item over two lines": "第二项",
+        "Count it": "数一数",
+        "Count the weights.": "数一数权重。",
+        "The caption.": "图注。",
+        "cell": "单元格",
+    }
+    text = "\n".join([
+        "## Title", "",
+        "A paragraph over two", "lines with {glue:text}`n:,` in it.", "",
+        "- first item", "- a second item", "  over two lines", "- not in the catalog", "",
+        "```{exercise} Count it", ":label: ex-1", "", "Count the weights.", "```", "",
+        "```{glue:figure} fig-key", ":name: fig-1", "", "The caption.", "```", "",
+        "```{code-cell} ipython3", "Count it", "```", "",
+        "$$", "Title", "$$", "",
+        "| cell | 3 |", "",
+    ])
+    out = translate_myst(text, messages.get).splitlines()
+    assert out[0] == "## 标题"
+    assert "含有 {glue:text}`n:,` 的段落。" in out
+    assert out.count("- 第一项") == 1 and "- 第二项" in out and "- not in the catalog" in out
+    assert "```{exercise} 数一数" in out and ":label: ex-1" in out and "数一数权重。" in out
+    assert ":name: fig-1" in out and "图注。" in out
+    assert out[out.index("```{code-cell} ipython3") + 1] == "Count it"  # code is kept
+    assert out[out.index("$$") + 1] == "Title"  # a formula is kept
+    assert "| 单元格 | 3 |" in out

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 from cnnbook_i18n import executed_notebooks
-from notebook_markdown import Context, export_notebook, leftover_myst
+from notebook_markdown import WORDS, Context, export_notebook, leftover_myst, translate_myst
 
 
 def _plain(text):
@@ -58,6 +58,38 @@ def _citations(app):
     return out
 
 
+# the notebook's own words in the Chinese edition (the English ones: notebook_markdown.WORDS)
+WORDS_ZH = {
+    "Exercise": "练习",
+    "Solution to {}": "{}的解答",
+    "the exercise": "该练习",
+    "References": "参考文献",
+    "interactive": "*（交互内容：请在本书的 HTML 版中打开本章使用。）*",
+}
+
+
+def _words(app):
+    return WORDS_ZH if app.config.language == "zh_CN" else WORDS
+
+
+def _catalog(app, docname):
+    """``lookup(message)`` from the page's catalog in a translated edition (None elsewhere)."""
+    from cnnbook_i18n import is_english
+
+    if is_english(app.config.language):
+        return None
+    from babel.messages.pofile import read_po
+
+    path = (Path(app.srcdir) / app.config.locale_dirs[0] / app.config.language / "LC_MESSAGES"
+            / f"{docname}.po")
+    if not path.exists():
+        return None
+    with open(path, "rb") as f:
+        messages = {" ".join(m.id.split()): m.string for m in read_po(f)
+                    if m.id and m.string and not m.fuzzy}
+    return messages.get
+
+
 def _numbers(app):
     env, fmt = app.env, app.config.numfig_format
     std = env.get_domain("std")
@@ -70,7 +102,7 @@ def _numbers(app):
                 numbers[label] = template.replace("%s", number).strip()
     for figs in env.toc_fignumbers.values():  # exercises are labelled by their node id
         for node_id, number in figs.get("exercise", {}).items():
-            numbers.setdefault(node_id, f"Exercise {'.'.join(map(str, number))}")
+            numbers.setdefault(node_id, f"{_words(app)['Exercise']} {'.'.join(map(str, number))}")
     return numbers
 
 
@@ -88,7 +120,7 @@ def build_context(app, docname):
     docs = {doc: title.astext() for doc, title in env.titles.items()}
     return Context(docname=docname, glue=glue, labels=labels, numbers=_numbers(app), docs=docs,
                    citations=_citations(app), srcdir=Path(app.srcdir),
-                   format_text=format_plain_text)
+                   format_text=format_plain_text, words=dict(_words(app)))
 
 
 _GLUE_MIME = "application/papermill.record/"
@@ -129,6 +161,11 @@ def _export_page(app, pagename, templatename, context, doctree):
     nb = nbformat.read(executed, as_version=4)
     if app.config.nb_execution_mode == "cache":
         nb = with_outputs(nb, app.config.nb_execution_cache_path)
+    lookup = _catalog(app, pagename)
+    if lookup is not None:  # the Chinese edition's notebook: its Markdown in Chinese
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = translate_myst(cell.source, lookup)
     nb = export_notebook(nb, ctx)
     left = [x for cell in nb.cells if cell.cell_type == "markdown"
             for x in leftover_myst(cell.source)]

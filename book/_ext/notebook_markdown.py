@@ -26,7 +26,8 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["Context", "count_images", "export_notebook", "leftover_myst", "myst_to_markdown"]
+__all__ = ["Context", "count_images", "export_notebook", "leftover_myst", "myst_to_markdown",
+           "translate_myst"]
 
 ROLE = re.compile(r"\{(?P<name>[A-Za-z][\w:+.-]*)\}`(?P<content>[^`]*)`")
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})\s*(?P<rest>.*)$")
@@ -46,6 +47,15 @@ CONTAINERS = {"dropdown", "toggle", "container", "div", "card", "margin", "sideb
 HTML_ONLY = {"raw", "eval-rst", "toctree", "bibliography", "glossary", "only", "tableofcontents"}
 HIDDEN_INPUT = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 REMOVED_OUTPUT = {"remove-cell", "remove-output"}
+
+
+WORDS = {  # what the rewriting writes itself, in English; a translated edition passes its own
+    "Exercise": "Exercise",
+    "Solution to {}": "Solution to {}",
+    "the exercise": "the exercise",
+    "References": "References",
+    "interactive": "*(Interactive content: open this chapter in the HTML book to use it.)*",
+}
 
 
 @dataclass
@@ -71,6 +81,8 @@ class Context:
         Source directory of the book (``literalinclude`` paths are relative to the page).
     format_text : callable
         ``format_text(text_plain, spec)`` as MyST-NB formats ``{glue:text}`key:spec```.
+    words : dict
+        The notebook's own words (``"Exercise"``, ``"Solution to"``, ...) in its language.
     """
 
     docname: str
@@ -81,6 +93,7 @@ class Context:
     citations: dict = field(default_factory=dict)
     srcdir: Path = Path(".")
     format_text: object = None
+    words: dict = field(default_factory=lambda: dict(WORDS))
     cited: list = field(default_factory=list)
     problems: list = field(default_factory=list)
 
@@ -221,7 +234,7 @@ def _attach(ctx, key, attachments):
 
 
 def _exercise_heading(ctx, label, title):
-    number = ctx.numbers.get(label, "Exercise")
+    number = ctx.numbers.get(label, ctx.words["Exercise"])
     return f"**{number}**" + (f" ({title})" if title else "")
 
 
@@ -284,8 +297,9 @@ def _directive(ctx, name, arg, block, attachments):
         return ""
     if name in ("solution", "solution-start"):
         label = arg.strip()
-        number = ctx.numbers.get(label, "the exercise")
-        return "\n\n".join([f"**Solution to {number}**", text(body)]).rstrip()
+        number = ctx.numbers.get(label, ctx.words["the exercise"])
+        heading = ctx.words["Solution to {}"].format(number)
+        return "\n\n".join([f"**{heading}**", text(body)]).rstrip()
     if name == "solution-end":
         return ""
     if name in ADMONITIONS or name == "admonition":
@@ -305,8 +319,7 @@ def _directive(ctx, name, arg, block, attachments):
     if name in CONTAINERS:
         return text(body)
     if name in HTML_ONLY:
-        return ("*(Interactive content: open this chapter in the HTML book to use it.)*"
-                if name == "raw" else "")
+        return ctx.words["interactive"] if name == "raw" else ""
     ctx.problems.append(f"unknown directive {{{name}}}")
     return text(body)
 
@@ -381,11 +394,117 @@ def leftover_myst(text):
     return found
 
 
+# --- a translated edition ----------------------------------------------------------------------
+UNTRANSLATED = {"code-cell", "code-block", "code", "sourcecode", "math", "eval-rst", "raw",
+                "literalinclude", "toctree", "bibliography", "glossary", "glue:math", "glue:md"}
+_LIST_ITEM = re.compile(r"^(?P<mark>\s*(?:[-*+]|\d+[.)])\s+)(?P<text>.*)$")
+_HEADING = re.compile(r"^(?P<mark>#{1,6}\s+)(?P<text>.*?)\s*$")
+
+
+def _key(text):
+    return " ".join(text.split())
+
+
+def _translate_paragraph(lines, lookup):
+    """A paragraph's lines, translated where ``lookup`` knows the text."""
+    joined = lookup(_key(" ".join(lines)))
+    if joined is not None:
+        return [joined]
+    if all(line.lstrip().startswith(">") for line in lines):  # a block quote
+        quoted = lookup(_key(" ".join(line.lstrip()[1:] for line in lines)))
+        if quoted is not None:
+            return [f"> {quoted}"]
+    out, item = [], None
+    for line in lines + [None]:
+        m = None if line is None else (_LIST_ITEM.match(line) or _HEADING.match(line))
+        if line is None or m or item is None:
+            if item is not None:
+                text = lookup(_key(" ".join(item[1])))
+                out.append(item[0] + text if text is not None else item[2])
+                item = None
+            if line is None:
+                break
+            if m:
+                item = [m["mark"], [m["text"]], line]
+            elif line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+                cells = line.strip().strip("|").split("|")
+                out.append("|" + "|".join(
+                    f" {lookup(_key(c)) or c.strip()} " if c.strip() else c
+                    for c in cells) + "|")
+            elif line.lstrip().startswith(">"):
+                quote = line.lstrip()[1:].strip()
+                text = lookup(_key(quote))
+                out.append(f"> {text}" if text is not None else line)
+            else:
+                text = lookup(_key(line))
+                out.append(text if text is not None else line)
+        else:  # the continuation of a list item
+            item[1].append(line.strip())
+            item[2] += "\n" + line
+    return out
+
+
+def translate_myst(text, lookup):
+    """MyST Markdown ``text`` with each paragraph, heading, list item, table cell, exercise
+    title and figure caption replaced by its translation, ``lookup(message)`` (None: kept);
+    code, formulas and directive options are kept as they are.
+
+    ``lookup`` takes a message as Sphinx's gettext builder extracts it, with its whitespace
+    collapsed, so that a page's catalog translates the page's own notebook.
+    """
+    lines, out, prose, i = text.splitlines(), [], [], 0
+
+    def flush():
+        if prose:
+            out.extend(_translate_paragraph(prose, lookup))
+            prose.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        m = FENCE.match(line)
+        if m or line.strip() == "$$" or (line.startswith("$$") and not line.rstrip().endswith(
+                "$$", 2)):
+            flush()
+            if m:
+                fence = m["fence"]
+                close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+            else:
+                close = re.compile(r"^.*\$\$\s*(\([^()\s]+\))?\s*$")
+            j = i + 1
+            while j < len(lines) and not close.match(lines[j]):
+                j += 1
+            d = DIRECTIVE.match(m["rest"]) if m else None
+            if d is None or d["name"] in UNTRANSLATED:
+                out.extend(lines[i:j + 1])
+            else:
+                arg = d["arg"].strip()
+                title = lookup(_key(arg)) if arg and d["name"] in ("exercise",
+                                                                   "exercise-start") else None
+                out.append(line if title is None else line.replace(arg, title, 1))
+                block = lines[i + 1:j]
+                options, body = _parse_block(block)
+                head = block[:len(block) - len(body)]
+                out.extend(head)
+                out.extend(translate_myst("\n".join(body), lookup).splitlines())
+                if j < len(lines):
+                    out.append(lines[j])
+            i = j + 1
+            continue
+        if not line.strip() or TARGET.match(line) or line.startswith("%"):
+            flush()
+            out.append(line)
+        else:
+            prose.append(line)
+        i += 1
+    flush()
+    return "\n".join(out)
+
+
 # --- notebooks -------------------------------------------------------------------------------
 def _references(ctx):
     if not ctx.cited:
         return None
-    lines = ["## References", ""]
+    lines = [f"## {ctx.words['References']}", ""]
     for key in ctx.cited:
         _, _, reference = ctx.citations.get(key, ("", "", key))
         lines.append(f"- {reference or key}")

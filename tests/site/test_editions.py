@@ -160,3 +160,33 @@ def test_the_chinese_search_finds_chinese_words(site, zh_site, browser_page, que
     assert hrefs, f"nothing found for {query}"
     assert chapter in [h.split("#")[0].removesuffix(".html") for h in hrefs[:3]], hrefs[:5]
     assert browser_page.console_errors == [], browser_page.console_errors[:3]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_the_chinese_download_is_the_notebook_in_chinese(site, zh_site, name):
+    """The zh page's .ipynb: the same code and images as the English download, its Markdown in
+    Chinese (translated by the page's catalog) and free of MyST markup."""
+    import sys
+
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from notebook_markdown import count_images, leftover_myst
+
+    _pair(site, zh_site, name)
+    en = nbformat.read(site / "_sources" / f"{name}.ipynb", as_version=4)
+    zh = nbformat.read(zh_site / "_sources" / f"{name}.ipynb", as_version=4)
+    code = [[c.source for c in nb.cells if c.cell_type == "code"] for nb in (en, zh)]
+    assert code[0] == code[1]
+    assert count_images(zh) == count_images(en)
+    prose = [c.source for c in zh.cells if c.cell_type == "markdown"]
+    assert not [x for p in prose for x in leftover_myst(p)]
+    assert prose[-1].startswith("## 参考文献") or name == "ch10_summary"  # works cited
+    text = "\n\n".join(prose[:-1])
+    text = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)  # code blocks stay as they are
+    paragraphs = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text)]
+    paragraphs = [p for p in paragraphs  # indented code is code
+                  if not p.startswith("    ") and not p.lstrip().startswith(("<a ", "![", "$$"))]
+    english = [p[:80] for p in paragraphs
+               if not HAN.search(p) and len(LATIN_WORD.findall(p)) >= 6]
+    assert not english, f"{len(english)} English paragraphs, e.g. {english[:3]}"
