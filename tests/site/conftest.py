@@ -107,3 +107,22 @@ def open_page(chromium):
     yield make
     for context in contexts:
         context.close()
+
+
+def run_search(page, site, query):
+    """Search the book at ``site`` (English or Chinese) from disk for ``query``; the result
+    links, once the search page says it has finished."""
+    page.goto((site / "search.html").as_uri() + f"?q={query}")
+    page.wait_for_function(
+        "() => /finished|did not match|完成|没有任何/.test("
+        "document.querySelector('#search-results')?.innerText || '')",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(300)  # late errors of the result list's excerpt loading
+    return [a.get_attribute("href") for a in page.locator("#search-results li > a").all()]
+
+
+@pytest.fixture
+def search():
+    """``search(page, site, query)``: see :func:`run_search`."""
+    return run_search

@@ -139,14 +139,6 @@ def test_the_chinese_edition_carries_its_cjk_glyphs(zh_site):
     assert not [c for c in chars if ord(c) not in cmap]
 
 
-def _search(page, site, query):
-    page.goto((site / "search.html").as_uri() + f"?q={query}")
-    page.wait_for_function(
-        "() => /完成|finished|did not match|没有任何/.test("
-        "document.querySelector('#search-results')?.innerText || '')",
-        timeout=60_000,
-    )
-    return [a.get_attribute("href") for a in page.locator("#search-results li > a").all()]
 
 
 @pytest.mark.parametrize("query, chapter", [
@@ -154,9 +146,10 @@ def _search(page, site, query):
     ("池化", "ch04_pooling"),
     ("填充和步幅", "ch03_padding_stride"),  # no spaces: cut into the index's words
 ])
-def test_the_chinese_search_finds_chinese_words(site, zh_site, browser_page, query, chapter):
+def test_the_chinese_search_finds_chinese_words(site, zh_site, browser_page, search, query,
+                                                chapter):
     _pair(site, zh_site, chapter)
-    hrefs = _search(browser_page, zh_site, query)
+    hrefs = search(browser_page, zh_site, query)
     assert hrefs, f"nothing found for {query}"
     assert chapter in [h.split("#")[0].removesuffix(".html") for h in hrefs[:3]], hrefs[:5]
     assert browser_page.console_errors == [], browser_page.console_errors[:3]

@@ -6,26 +6,15 @@ from pathlib import Path
 import pytest
 
 
-def _search(page, site, query):
-    page.goto((site / "search.html").as_uri() + f"?q={query}")
-    page.wait_for_function(
-        "() => /finished|did not match/.test("
-        "document.querySelector('#search-results')?.innerText || '')",
-        timeout=60_000,
-    )
-    page.wait_for_timeout(300)  # late errors of the result list's excerpt loading
-    return [a.get_attribute("href") for a in page.locator("#search-results li > a").all()]
-
-
 @pytest.mark.parametrize("query, chapter", [
     ("padding", "ch03_padding_stride"),
     ("stride", "ch03_padding_stride"),
     ("pooling", "ch04_pooling"),
 ])
 def test_search_from_disk_lists_the_chapter_first_without_errors(site, site_page, browser_page,
-                                                                query, chapter):
+                                                                search, query, chapter):
     site_page(chapter)  # skipped in a partial build without it
-    hrefs = _search(browser_page, site, query)
+    hrefs = search(browser_page, site, query)
     assert len(hrefs) >= 2, hrefs
     assert hrefs[0].split("#")[0] == f"{chapter}.html", hrefs[:5]
     assert browser_page.console_errors == [], browser_page.console_errors[:3]
@@ -39,8 +28,8 @@ def test_search_from_disk_lists_the_chapter_first_without_errors(site, site_page
     assert excerpts == pages, f"{excerpts} excerpts for {pages} page results"
 
 
-def test_search_without_results_says_so(site, browser_page):
-    assert _search(browser_page, site, "zzqqxxnothing") == []
+def test_search_without_results_says_so(site, browser_page, search):
+    assert search(browser_page, site, "zzqqxxnothing") == []
     assert "did not match" in browser_page.inner_text("#search-results")
     assert browser_page.console_errors == []
 
