@@ -8,12 +8,14 @@ They return the checked (normalised) value, so a function can validate and conve
     check_positive(sh, "stride"); check_positive(sw, "stride")
 """
 
+import contextlib
 import numbers
 
 import numpy as np
 
 __all__ = [
     "as_float_array",
+    "check_at_least",
     "check_bool",
     "check_choice",
     "check_int",
@@ -26,6 +28,8 @@ __all__ = [
     "positive_pair",
     "reject_torch",
     "nonnegative_pair",
+    "seeded",
+    "torch_seed",
 ]
 
 
@@ -94,6 +98,14 @@ def check_positive(value, name):
     value = check_int(value, name)
     if value < 1:
         raise ValueError(f"`{name}` must be >= 1, got {value}")
+    return value
+
+
+def check_at_least(value, low, name):
+    """Return int `value`; ValueError unless ``value >= low``."""
+    value = check_int(value, name)
+    if value < low:
+        raise ValueError(f"`{name}` must be >= {low}, got {value}")
     return value
 
 
@@ -170,3 +182,22 @@ def as_float_array(x, name):
     if arr.dtype.kind in "biuf":
         return arr.astype(np.float64)
     raise TypeError(f"`{name}` must be a real numeric array, got dtype {arr.dtype}")
+
+
+@contextlib.contextmanager
+def torch_seed(seed, name="seed"):
+    """Within the block, torch's global (CPU) generator is seeded with int `seed`; afterwards its
+    state is what it was: a builder's weights come from its seed alone and leave the caller's
+    random state untouched."""
+    seed = check_int(seed, name)
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+def seeded(build, seed):
+    """``build()`` under :func:`torch_seed` (``seed``)."""
+    with torch_seed(seed):
+        return build()

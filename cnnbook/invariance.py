@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._check import as_float_array, check_bool, check_ndim, check_positive, is_int, reject_torch
+from ._check import (
+    as_float_array,
+    check_bool,
+    check_ndim,
+    check_positive,
+    reject_torch,
+    torch_seed,
+)
 from .analysis import _SHIFTS, _shift_crop
 
 __all__ = ["PoolingRun", "measure_pooling", "pool_net", "rescale_about_centre",
@@ -165,7 +172,6 @@ def pool_net(*, pooling, widths=(8, 16), hidden=64, seed=0):
     >>> pool_net(pooling=False)[7].in_features    # 16 channels × 24 × 24
     9216
     """
-    import torch
     from torch import nn
 
     pooling = check_bool(pooling, "pooling")
@@ -173,23 +179,17 @@ def pool_net(*, pooling, widths=(8, 16), hidden=64, seed=0):
         raise TypeError("`widths` must be a pair of positive ints")
     w1, w2 = (check_positive(w, "widths") for w in widths)
     hidden = check_positive(hidden, "hidden")
-    if not is_int(seed):
-        raise TypeError(f"`seed` must be an int, got {type(seed).__name__}")
     side = 5 if pooling else 24  # 28 → 26 → (13) → 24 or 11 → (5)
 
     def pool():
         return nn.MaxPool2d(2) if pooling else nn.Identity()
 
-    state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    try:
+    with torch_seed(seed):
         return nn.Sequential(
             nn.Conv2d(1, w1, 3), nn.ReLU(), pool(),
             nn.Conv2d(w1, w2, 3), nn.ReLU(), pool(),
             nn.Flatten(), nn.Linear(w2 * side * side, hidden), nn.ReLU(), nn.Linear(hidden, 10),
         )
-    finally:
-        torch.random.set_rng_state(state)
 
 
 def scaled_accuracy(model, images, labels, scales):

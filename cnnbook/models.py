@@ -17,15 +17,9 @@ import torch
 from torch import nn
 
 from ._check import check_bool, check_int, check_positive
+from ._check import seeded as _seeded
 
 __all__ = ["TraceRow", "conv_stack", "lecture_cnn", "mlp", "position_net", "small_cnn", "trace"]
-
-
-def _seeded(build, seed):
-    seed = check_int(seed, "seed")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return build()
 
 
 def lecture_cnn(*, conv=nn.Conv2d, activation=True, seed=0):

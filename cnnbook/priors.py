@@ -11,9 +11,11 @@ zero, tie others together, and (pooling) demand invariance to small shifts.
 """
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
+
+from ._check import check_positive, torch_seed
 
 __all__ = [
     "conv_head_position_net",
@@ -29,14 +31,6 @@ def _positive_real(value, name):
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"`{name}` must be finite and > 0, got {value}")
     return float(value)
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"`{name}` must be >= 1, got {value}")
-    return int(value)
 
 
 def gaussian_prior_entropy(sigma):
@@ -90,7 +84,7 @@ def gaussian_weight_decay(sigma, *, n_examples):
     0.1
     """
     sigma = _positive_real(sigma, "sigma")
-    n_examples = _positive_int(n_examples, "n_examples")
+    n_examples = check_positive(n_examples, "n_examples")
     return 1.0 / (n_examples * sigma * sigma)
 
 
@@ -120,8 +114,8 @@ def tie_ceiling(labels, *, size=16, block=4):
     >>> tie_ceiling([0, 1, 4, 64, 65], size=16, block=4)   # 0, 4 and 64 are corners
     0.6
     """
-    size = _positive_int(size, "size")
-    block = _positive_int(block, "block")
+    size = check_positive(size, "size")
+    block = check_positive(block, "block")
     if size % block:
         raise ValueError(f"`block` ({block}) must divide `size` ({size})")
     if hasattr(labels, "detach"):
@@ -164,17 +158,13 @@ def conv_head_position_net(*, channels=16, size=16, seed=0):
     >>> bool((out[:, :4, :4] == out[:, :1, :1]).all())       # one score per 4×4 tile
     True
     """
-    import torch
     from torch import nn
 
-    channels = _positive_int(channels, "channels")
-    size = _positive_int(size, "size")
+    channels = check_positive(channels, "channels")
+    size = check_positive(size, "size")
     if size % 4:
         raise ValueError(f"`size` must be a multiple of 4, got {size}")
-    if isinstance(seed, bool) or not isinstance(seed, Integral):
-        raise TypeError(f"`seed` must be an int, got {type(seed).__name__}")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with torch_seed(seed):
         return nn.Sequential(
             nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),

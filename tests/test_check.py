@@ -104,3 +104,51 @@ def test_check_ndim_names_a_range_briefly():
         check_ndim(np.ones(3), range(2, 33), "x")
     with pytest.raises(ValueError, match="must have 2 or 3 dimensions"):
         check_ndim(np.ones(3), (2, 3), "x")
+
+
+def test_torch_seed_seeds_the_block_and_restores_the_global_generator():
+    import torch
+
+    from cnnbook._check import check_at_least, seeded, torch_seed
+
+    torch.manual_seed(123)
+    state = torch.random.get_rng_state()
+    with torch_seed(7):
+        a = torch.rand(3)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert torch.equal(a, torch.rand(3, generator=torch.Generator().manual_seed(7)))
+    assert torch.equal(seeded(lambda: torch.rand(3), 7), a)
+    for bad in (1.5, "7", True):
+        with pytest.raises(TypeError, match="`seed` must be an int"), torch_seed(bad):
+            pass
+    assert check_at_least(5, 5, "board_size") == 5
+    with pytest.raises(ValueError, match="`board_size` must be >= 5, got 4"):
+        check_at_least(4, 5, "board_size")
+    with pytest.raises(TypeError, match="`board_size`"):
+        check_at_least(5.0, 5, "board_size")
+
+
+@pytest.mark.parametrize("build", [
+    "cnnbook.models.lecture_cnn", "cnnbook.apps.go.policy_net", "cnnbook.apps.go.fc_policy_net",
+    "cnnbook.apps.speech.frequency_cnn", "cnnbook.invariance.pool_net",
+    "cnnbook.priors.conv_head_position_net",
+])
+def test_builders_take_their_weights_from_their_seed_alone(build):
+    import importlib
+
+    import torch
+
+    module, name = build.rsplit(".", 1)
+    make = getattr(importlib.import_module(module), name)
+    kwargs = {"board_size": 9, "planes": 4} if "go" in module else {}
+    if name == "policy_net":
+        kwargs.update(filters=4, layers=3)
+    if name == "fc_policy_net":
+        kwargs.update(hidden=(8,))
+    if name == "pool_net":
+        kwargs.update(pooling=True)
+    state = torch.random.get_rng_state()
+    a, b, c = make(seed=3, **kwargs), make(seed=3, **kwargs), make(seed=4, **kwargs)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    assert not torch.equal(next(a.parameters()), next(c.parameters()))

@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .._check import check_at_least, torch_seed
 from ..train import History
 from .go_board import *  # noqa: F403
 from .go_board import __all__ as _board
@@ -43,9 +44,7 @@ __all__ = [
 
 
 def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"`{name}` must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return check_at_least(value, low, name)
 
 
 class PointBias(nn.Module):
@@ -129,8 +128,7 @@ def policy_net(*, board_size=19, planes=48, filters=192, layers=13, first_kernel
     first_kernel = _check_int(first_kernel, "first_kernel", 1)
     if first_kernel % 2 == 0:
         raise ValueError("`first_kernel` must be odd")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with torch_seed(seed):
         blocks = _body(board_size, planes, filters, layers, pool=False, first_kernel=first_kernel)
         blocks += [nn.Conv2d(filters, 1, 1, bias=False), PointBias(board_size)]
         return nn.Sequential(*blocks)
@@ -160,8 +158,7 @@ def pooled_policy_net(*, board_size=19, planes=48, filters=192, layers=13, seed=
     torch.Size([2, 81])
     """
     board_size, planes, filters, layers = _checked(board_size, planes, filters, layers)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with torch_seed(seed):
         blocks = _body(board_size, planes, filters, layers, pool=True)
         blocks += [
             nn.ConvTranspose2d(filters, 1, 2, stride=2, bias=False),
@@ -184,8 +181,7 @@ def fc_policy_net(*, board_size=19, planes=48, hidden=(512,), seed=0):
     planes = _check_int(planes, "planes", 1)
     hidden = tuple(_check_int(h, "hidden", 1) for h in hidden)
     sizes = (board_size * board_size * planes, *hidden, board_size * board_size)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with torch_seed(seed):
         blocks = [nn.Flatten()]
         for a, b in zip(sizes[:-1], sizes[1:], strict=True):
             blocks += [nn.Linear(a, b), nn.ReLU()]

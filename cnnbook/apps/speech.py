@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from .._check import check_int, check_nonnegative, check_positive
+from .._check import seeded as _seeded
 
 __all__ = [
     "ShiftResponse",
@@ -28,13 +29,6 @@ __all__ = [
     "speech_mlp",
     "time_frequency_cnn",
 ]
-
-
-def _seeded(build, seed):
-    seed = check_int(seed, "seed")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return build()
 
 
 def frequency_cnn(*, n_mels=40, frames=64, channels=32, height=8, pool=3, hidden=64,

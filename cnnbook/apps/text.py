@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .. import nn as cnn
-from .._check import check_choice, check_int, check_positive, check_real
+from .._check import check_choice, check_positive, check_real, torch_seed
 from ..kmax import dynamic_k
 from .text_data import Vocabulary
 
@@ -84,8 +84,7 @@ class SentenceCNN(nn.Module):
         self.pooling = check_choice(pooling, ("max", "kmax", "dynamic"), "pooling")
         dropout = check_real(dropout, "dropout")
         self.k, self.widths = k, widths
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(check_int(seed, "seed"))
+        with torch_seed(seed):
             self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
             self.convs = nn.ModuleList(nn.Conv1d(embed_dim, filters, w) for w in widths)
             n = filters * len(widths)
@@ -127,8 +126,7 @@ class BagOfEmbeddings(nn.Module):
         super().__init__()
         vocab_size, embed_dim, num_classes = (check_positive(v, n) for v, n in (
             (vocab_size, "vocab_size"), (embed_dim, "embed_dim"), (num_classes, "num_classes")))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(check_int(seed, "seed"))
+        with torch_seed(seed):
             self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
             self.dropout = nn.Dropout(check_real(dropout, "dropout"))
             self.fc = nn.Linear(embed_dim, num_classes)
