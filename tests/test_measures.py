@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from cnnbook.interpret.measures import correlation, shift_correlation, total_variation
+from cnnbook.interpret.measures import (
+    correlation,
+    paired_correlation,
+    shift_correlation,
+    total_variation,
+)
 
 
 def test_correlation_matches_numpy_corrcoef():
@@ -46,3 +51,21 @@ def test_total_variation_by_hand():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_paired_correlation_matches_numpy_corrcoef_pair_by_pair():
+    import torch
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(5, 4, 6)), rng.normal(size=(5, 4, 6))
+    b[2] = 3 * a[2] + 1  # a perfect pair
+    expected = [np.corrcoef(x.ravel(), y.ravel())[0, 1] for x, y in zip(a, b, strict=True)]
+    np.testing.assert_allclose(paired_correlation(a, b), expected, atol=1e-12)
+    assert paired_correlation(a, b)[2] == pytest.approx(1.0)
+    np.testing.assert_allclose(paired_correlation(torch.from_numpy(a), b), expected, atol=1e-12)
+    with pytest.raises(ValueError, match="same shape"):
+        paired_correlation(a, b[:4])
+    with pytest.raises(ValueError, match="constant"):
+        paired_correlation(np.ones((2, 3)), a[:2, 0, :3])
+    with pytest.raises(ValueError, match="`a`"):
+        paired_correlation(np.ones(3), np.ones(3))

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._check import as_float_array, check_ndim, check_positive
 
-__all__ = ["correlation", "shift_correlation", "total_variation"]
+__all__ = ["correlation", "paired_correlation", "shift_correlation", "total_variation"]
 
 
 def correlation(a, b):
@@ -35,6 +35,47 @@ def correlation(a, b):
         raise ValueError("rows of `a` and `b` must not be constant")
     za, zb = (a - a.mean(1, keepdims=True)) / sa, (b - b.mean(1, keepdims=True)) / sb
     return za @ zb.T / a.shape[1]
+
+
+def paired_correlation(a, b):
+    """Pearson correlation of each map of ``a`` with the map of ``b`` at the same index.
+
+    Two attribution maps of the same images (saliency and occlusion, say) agree where this is
+    near 1. Each map is flattened; only the pairs are computed, not all ``n × n`` of
+    :func:`correlation`.
+
+    Parameters
+    ----------
+    a, b : (n, ...) array_like or torch.Tensor
+        Maps of equal shapes; no map may be constant.
+
+    Returns
+    -------
+    (n,) ndarray
+
+    Examples
+    --------
+    >>> paired_correlation([[1, 2, 3], [1, 2, 3]], [[2, 4, 7], [3, 2, 1]]).round(3)
+    array([ 0.993, -1.   ])
+    """
+    a, b = (_maps(v, name) for v, name in ((a, "a"), (b, "b")))
+    if a.shape != b.shape:
+        raise ValueError(f"`a` and `b` must have the same shape, got {a.shape} {b.shape}")
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    za, zb = a - a.mean(1, keepdims=True), b - b.mean(1, keepdims=True)
+    na, nb = np.linalg.norm(za, axis=1), np.linalg.norm(zb, axis=1)
+    if (na == 0).any() or (nb == 0).any():
+        raise ValueError("no map of `a` or `b` may be constant")
+    return (za * zb).sum(1) / (na * nb)
+
+
+def _maps(value, name):
+    if hasattr(value, "detach"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    value = as_float_array(value, name).astype(np.float64)
+    if value.ndim < 2:
+        raise ValueError(f"`{name}` must be (n, ...) maps, got shape {value.shape}")
+    return value
 
 
 def shift_correlation(images, shift):

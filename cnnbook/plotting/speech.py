@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._base import new_axes, new_grid
+from ._base import grid_shape, new_axes, new_grid
 
 __all__ = [
     "plot_test_accuracies",
@@ -43,7 +43,8 @@ def plot_mel_filterbank(filterbank, sample_rate, *, ax=None):
 
 
 def plot_spectrograms(specs, titles, *, hop_seconds=0.01, vmin=None, vmax=None):
-    """A row of log-mel spectrograms, low bands at the bottom, time in seconds.
+    """Log-mel spectrograms side by side (two to a row, so each is legible on a phone), low
+    bands at the bottom, time in seconds.
 
     Parameters
     ----------
@@ -63,14 +64,18 @@ def plot_spectrograms(specs, titles, *, hop_seconds=0.01, vmin=None, vmax=None):
         raise ValueError("`specs` must be non-empty 2-D arrays, one per title in `titles`")
     if not hop_seconds > 0:
         raise ValueError("`hop_seconds` must be positive")
-    fig, axes = new_grid(1, len(specs), figsize=(2.4 * len(specs) + 0.6, 2.6), sharey=True)
-    for ax, s, title in zip(axes[0], specs, titles, strict=True):
+    nrows, ncols = grid_shape(len(specs), 2, 3.0)
+    fig, axes = new_grid(nrows, ncols, figsize=(3.2 * ncols + 0.6, 2.4 * nrows), sharey=True)
+    for ax, s, title in zip(axes.flat, specs, titles, strict=False):
         im = ax.imshow(s, origin="lower", aspect="auto", cmap="magma", vmin=vmin, vmax=vmax,
                        extent=(0, s.shape[1] * hop_seconds, -0.5, s.shape[0] - 0.5))
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("time (s)")
-    axes[0, 0].set_ylabel("mel band")
-    fig.colorbar(im, ax=axes[0, -1], shrink=0.8)
+    for ax in axes.flat[len(specs):]:
+        ax.set_visible(False)
+    for row in axes:
+        row[0].set_ylabel("mel band")
+    fig.colorbar(im, ax=axes[:, -1], shrink=0.8)
     return fig
 
 
@@ -84,7 +89,7 @@ def plot_shift_response(x, x_shifted, original, shifted, *, shift):
         Feature maps of a frequency-only convolution: one column per filter, one row per
         position along frequency.
     shift : int
-        The shift in bands (drawn as arrows).
+        The shift in bands (named in the second panel's title).
 
     Returns
     -------
@@ -96,21 +101,22 @@ def plot_shift_response(x, x_shifted, original, shifted, *, shift):
         raise ValueError("`x` and `x_shifted` must be 2-D arrays of the same shape")
     if original.ndim != 2 or original.shape != shifted.shape:
         raise ValueError("`original` and `shifted` must be 2-D arrays of the same shape")
-    fig, axes = new_grid(1, 4, figsize=(10.0, 3.0))
+    # two rows, input above and feature maps below: each panel keeps half the column's width
+    fig, axes = new_grid(2, 2, figsize=(6.4, 5.2))
     vmax = max(original.max(), shifted.max())
     panels = [(x, "spectrogram", "magma", None), (x_shifted, f"shifted {shift} bands up",
               "magma", None), (original.T, "feature maps", "viridis", vmax),
-              (shifted.T, "feature maps of the shifted", "viridis", vmax)]
-    for ax, (img, title, cmap, top) in zip(axes[0], panels, strict=True):
+              (shifted.T, "feature maps, shifted input", "viridis", vmax)]
+    for ax, (img, title, cmap, top) in zip(axes.flat, panels, strict=True):
         ax.imshow(img, origin="lower", aspect="auto", cmap=cmap, vmin=0 if top else None,
                   vmax=top)
         ax.set_title(title, fontsize=9)
+    for ax in axes[0]:
+        ax.set_xlabel("frame")
     axes[0, 0].set_ylabel("mel band")
-    axes[0, 0].set_xlabel("frame")
-    axes[0, 1].set_xlabel("frame")
-    axes[0, 2].set_ylabel("position along frequency")
-    for ax in axes[0, 2:]:
+    for ax in axes[1]:
         ax.set_xlabel("filter")
+    axes[1, 0].set_ylabel("position (band)")
     return fig
 
 
