@@ -22,6 +22,7 @@ __all__ = [
     "check_ndim",
     "check_nonnegative",
     "check_positive",
+    "check_positive_real",
     "check_real",
     "is_int",
     "pair",
@@ -65,6 +66,21 @@ def check_real(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a real number, got {type(value).__name__}")
     return float(value)
+
+
+def check_positive_real(value, name):
+    """Return `value` as a Python float; TypeError unless a real number, ValueError unless it
+    is finite and ``> 0``.
+
+    Examples
+    --------
+    >>> check_positive_real(2, "scale")
+    2.0
+    """
+    value = check_real(value, name)
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"`{name}` must be finite and > 0, got {value}")
+    return value
 
 
 def check_int(value, name):

@@ -19,6 +19,7 @@ from ._check import (
     check_bool,
     check_ndim,
     check_positive,
+    check_positive_real,
     reject_torch,
     torch_seed,
 )
@@ -128,11 +129,7 @@ def rescale_about_centre(images, scale):
     a = as_float_array(reject_torch(images, "images"), "images")
     if a.ndim not in (2, 3):
         raise ValueError(f"`images` must have shape (N, H, W) or (H, W), got {a.shape}")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-        raise TypeError(f"`scale` must be a number, got {type(scale).__name__}")
-    s = float(scale)
-    if not (np.isfinite(s) and s > 0):
-        raise ValueError(f"`scale` must be a positive finite number, got {scale}")
+    s = check_positive_real(scale, "scale")
     batch = a[None] if a.ndim == 2 else a
     centre = (np.array(batch.shape[1:]) - 1) / 2
     out = np.stack([ndimage.affine_transform(im, np.full(2, 1 / s), offset=centre - centre / s,
@@ -192,6 +189,15 @@ def pool_net(*, pooling, widths=(8, 16), hidden=64, seed=0):
         )
 
 
+def _scales(scales):
+    if isinstance(scales, (str, bytes)) or not hasattr(scales, "__iter__"):
+        raise TypeError("`scales` must be a sequence of numbers")
+    scales = [check_positive_real(s, "scales") for s in scales]
+    if not scales:
+        raise ValueError("`scales` must hold at least one scale")
+    return scales
+
+
 def scaled_accuracy(model, images, labels, scales):
     """Accuracy of `model` on `images` zoomed about their centre by each of `scales`.
 
@@ -227,11 +233,7 @@ def scaled_accuracy(model, images, labels, scales):
     if y.shape != (len(a),) or y.dtype.kind not in "iu":
         raise ValueError(f"`labels` must be {len(a)} integers, got shape {y.shape} and dtype "
                          f"{y.dtype}")
-    if isinstance(scales, (str, bytes)) or not hasattr(scales, "__iter__"):
-        raise TypeError("`scales` must be a sequence of numbers")
-    scales = list(scales)
-    if not scales:
-        raise ValueError("`scales` must hold at least one scale")
+    scales = _scales(scales)
     target = torch.from_numpy(y.astype(np.int64))
     out = {}
     for s in scales:
@@ -311,6 +313,7 @@ def measure_pooling(train_data, test_data, *, pooling, scales=(1.0,), epochs=10,
     from .train import evaluate, train
 
     pooling = check_bool(pooling, "pooling")
+    scales = _scales(scales)  # checked before the training, not after it
     tensors = []
     for data, name in ((train_data, "train_data"), (test_data, "test_data")):
         if not isinstance(data, (tuple, list)) or len(data) != 2:
@@ -320,6 +323,8 @@ def measure_pooling(train_data, test_data, *, pooling, scales=(1.0,), epochs=10,
             raise ValueError(f"`{name}` images must have shape (N, 28, 28), got {x.shape}")
         if y.shape != (len(x),) or y.dtype.kind not in "iu":
             raise ValueError(f"`{name}` labels must be {len(x)} integers")
+        if len(y) and (y.min() < 0 or y.max() > 9):
+            raise ValueError(f"`{name}` labels must be digits 0..9")
         tensors.append((to_tensor(x), torch.from_numpy(y.astype(np.int64))))
     model = pool_net(pooling=pooling, widths=widths, hidden=hidden, seed=seed)
     train(model, tensors[0], epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,

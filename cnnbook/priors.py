@@ -11,11 +11,10 @@ zero, tie others together, and (pooling) demand invariance to small shifts.
 """
 
 import math
-from numbers import Real
 
 import numpy as np
 
-from ._check import check_positive, torch_seed
+from ._check import check_positive, check_positive_real, torch_seed
 
 __all__ = [
     "conv_head_position_net",
@@ -23,14 +22,6 @@ __all__ = [
     "gaussian_weight_decay",
     "tie_ceiling",
 ]
-
-
-def _positive_real(value, name):
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"`{name}` must be finite and > 0, got {value}")
-    return float(value)
 
 
 def gaussian_prior_entropy(sigma):
@@ -56,7 +47,7 @@ def gaussian_prior_entropy(sigma):
     >>> gaussian_prior_entropy(0.01) < 0 < gaussian_prior_entropy(1.0)
     True
     """
-    sigma = _positive_real(sigma, "sigma")
+    sigma = check_positive_real(sigma, "sigma")
     return 0.5 * math.log(2 * math.pi * math.e * sigma**2)
 
 
@@ -83,7 +74,7 @@ def gaussian_weight_decay(sigma, *, n_examples):
     >>> gaussian_weight_decay(0.1, n_examples=1000)
     0.1
     """
-    sigma = _positive_real(sigma, "sigma")
+    sigma = check_positive_real(sigma, "sigma")
     n_examples = check_positive(n_examples, "n_examples")
     return 1.0 / (n_examples * sigma * sigma)
 

@@ -186,6 +186,32 @@ def test_feature_planes_by_hand():
     np.testing.assert_array_equal(named["legal"], stones == 0)
 
 
+
+def test_feature_planes_legal_plane_leaves_out_the_ko_point_and_suicide():
+    b = ko_board()
+    b.play(BLACK, (1, 2))  # captures white (1, 1): white may not retake at once
+    stones = b.stones()
+    np.testing.assert_array_equal(stones, board_from([".XO.", "X.XO", ".XO.", "...X"]))
+    assert b.ko == (1, 1)
+    named = dict(zip(PLANES, feature_planes(stones, WHITE, ages=b.ages(), ko=b.ko),
+                     strict=True))
+    # by hand: every empty point but the ko point (1, 1) and (0, 0), where a white stone would
+    # have no liberty and capture nothing (both black neighbours keep (1, 1))
+    expected = stones == 0
+    expected[1, 1] = expected[0, 0] = False
+    np.testing.assert_array_equal(named["legal"], expected)
+    np.testing.assert_array_equal(named["empty"], stones == 0)
+    assert np.argwhere(named["empty"] != named["legal"]).tolist() == [[0, 0], [1, 1]]
+    # (0, 3) has no empty neighbour either, but joins white (1, 3), which keeps (2, 3): legal
+    assert named["legal"][0, 3]
+    # without the ko the retake (1, 1) is legal (it captures black (1, 2)); the suicide is not
+    no_ko = dict(zip(PLANES, feature_planes(stones, WHITE), strict=True))
+    expected[1, 1] = True
+    np.testing.assert_array_equal(no_ko["legal"], expected)
+    # the plane is the rule that GoBoard.play enforces
+    for point in itertools.product(range(4), repeat=2):
+        assert named["legal"][point] == _try(b, WHITE, point), point
+
 def test_feature_planes_commute_with_the_symmetries():
     for b, colour in random_positions(3, seed=2):
         stones, ages = b.stones(), b.ages()

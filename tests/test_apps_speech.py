@@ -278,3 +278,23 @@ def test_random_time_shift_moves_each_example_and_fills():
         nz = row[row > 0]
         assert torch.equal(torch.diff(nz), torch.ones(len(nz) - 1)) and len(nz) >= 3
     assert len({tuple(r.tolist()) for r in out[:, 0, 0]}) > 1
+
+
+@pytest.mark.parametrize("max_shift", [0, 2])
+def test_random_time_shift_draws_exactly_the_shifts_minus_max_to_max(max_shift):
+    frames = 9  # wider than any shift: every shifted ramp keeps a value that dates it
+    x = torch.arange(1.0, frames + 1).repeat(400, 1, 3, 1)  # (400, 1, 3, 9): columns 1..9
+    out = random_time_shift(max_shift, fill=-1.0)(x, torch.Generator().manual_seed(0))
+    assert out.shape == x.shape
+    drawn = []
+    for example in out[:, 0]:
+        row = example[0]
+        kept = torch.nonzero(row > 0).flatten()
+        shift = int(kept[0]) - int(row[kept[0]].item() - 1)  # out[j] = x[j - shift]
+        # the whole row is the ramp moved by `shift`, the rest filled; every band alike
+        want = torch.tensor([j - shift + 1.0 if 0 <= j - shift < frames else -1.0
+                             for j in range(frames)])
+        assert torch.equal(row, want), (shift, row)
+        assert torch.equal(example, want.repeat(3, 1))
+        drawn.append(shift)
+    assert set(drawn) == set(range(-max_shift, max_shift + 1))

@@ -152,3 +152,13 @@ def test_builders_take_their_weights_from_their_seed_alone(build):
     assert torch.equal(torch.random.get_rng_state(), state)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
     assert not torch.equal(next(a.parameters()), next(c.parameters()))
+
+
+def test_check_positive_real():
+    from cnnbook._check import check_positive_real
+
+    assert check_positive_real(np.float32(0.5), "sigma") == 0.5
+    for bad, kind in ((0, ValueError), (-1.0, ValueError), (float("inf"), ValueError),
+                      (float("nan"), ValueError), ("1", TypeError), (True, TypeError)):
+        with pytest.raises(kind, match="`sigma`"):
+            check_positive_real(bad, "sigma")

@@ -321,6 +321,28 @@ def test_describe_states_each_signature():
                                  "max_pool2d", "receptive_field")
 
 
+def _inputs_seen(name, fn, seed):
+    """Check `fn` with `seed`; return the inputs it was called with, in order, as bytes."""
+    seen = []
+
+    def recording(*args):
+        seen.append(tuple((np.asarray(a).shape, np.asarray(a).tobytes()) for a in args))
+        return fn(*args)
+
+    exercises.check(name, recording, seed=seed)
+    return seen
+
+
 def test_other_seeds_give_other_random_cases_and_still_pass():
     exercises.check("conv2d", torch_conv2d, seed=1)
     exercises.check("max_pool2d", loop_max_pool, seed=7)
+    for name, fn, seed in (("conv2d", torch_conv2d, 1), ("max_pool2d", loop_max_pool, 7)):
+        default, other = _inputs_seen(name, fn, 0), _inputs_seen(name, fn, seed)
+        assert default == _inputs_seen(name, fn, 0)  # the same seed, the same cases
+        assert len(other) == len(default) > 20
+        # the hand-made edge cases come first, the first of them fixed whatever the seed ...
+        assert other[0] == default[0]
+        # ... the random cases after them differ: (nearly) all of them, not one by chance
+        differ = [i for i, (a, b) in enumerate(zip(default, other, strict=True)) if a != b]
+        assert differ and differ[-1] == len(default) - 1, name
+        assert len(differ) >= len(default) // 2, (name, differ)

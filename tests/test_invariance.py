@@ -16,7 +16,7 @@ from cnnbook.invariance import (
     scaled_accuracy,
     shift_winner_share,
 )
-from cnnbook.train import evaluate
+from cnnbook.train import evaluate, train
 
 SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))
 
@@ -165,11 +165,22 @@ def test_pool_net_bad_input():
 
 def test_scaled_accuracy_matches_a_loop_over_warped_images():
     rng = np.random.default_rng(0)
-    images, labels = rng.random((30, 28, 28)), rng.integers(0, 10, 30)
-    model = pool_net(pooling=True, seed=0)
-    scales = [0.8, 1.0, 1.25]
+    images = rng.random((30, 28, 28))
+    # a model whose predictions vary from image to image (an untrained pool_net answers one
+    # class for everything, so every accuracy would be the share of that class whatever the
+    # warp did); the labels are its own answers on the unwarped images, so accuracy at zoom 1
+    # is exactly 1 and any other zoom that moves pixels lowers it
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
+    with torch.no_grad():
+        labels = model(torch.from_numpy(images.astype(np.float32))[:, None]).argmax(1).numpy()
+    assert len(np.unique(labels)) >= 3
+    scales = [0.8, 1.0, 1.25, 2.0]
     got = scaled_accuracy(model, images, labels, scales)
     assert list(got) == scales
+    assert got[1.0] == 1.0
+    assert all(got[s] < 1.0 for s in scales if s != 1.0)
     c = 13.5
     for s in scales:
         tf = transform.AffineTransform(scale=1 / s, translation=(c - c / s, c - c / s))
@@ -202,22 +213,54 @@ def _digits(n, seed):
     return x, y
 
 
-def test_measure_pooling_reports_what_evaluate_measures():
+@pytest.mark.parametrize("pooling, parameters", [
+    # conv 1→4 (3×3) + conv 4→8 (3×3) + linear 8·side²→16 + linear 16→10, side 5 or 24
+    (True, (9 * 4 + 4) + (4 * 9 * 8 + 8) + (8 * 5 * 5 * 16 + 16) + (16 * 10 + 10)),
+    (False, (9 * 4 + 4) + (4 * 9 * 8 + 8) + (8 * 24 * 24 * 16 + 16) + (16 * 10 + 10)),
+])
+def test_measure_pooling_reports_what_evaluate_measures(pooling, parameters):
     train_data, test_data = _digits(64, 0), _digits(32, 1)
-    run = measure_pooling(train_data, test_data, pooling=False, scales=(1.0, 1.2), epochs=10,
+    scales = (1.0, 1.2)
+    run = measure_pooling(train_data, test_data, pooling=pooling, scales=scales, epochs=10,
                           batch_size=16, lr=0.003, widths=(4, 8), hidden=16, seed=0)
-    assert isinstance(run, PoolingRun) and run.pooling is False
+    assert isinstance(run, PoolingRun) and run.pooling is pooling
+    # the network has max-pooling layers exactly when asked for them
+    pools = [m for m in run.model.modules() if isinstance(m, torch.nn.MaxPool2d)]
+    assert len(pools) == (2 if pooling else 0)
     x_train = torch.from_numpy(train_data[0].astype(np.float32) / 255)[:, None]
     x_test = torch.from_numpy(test_data[0].astype(np.float32) / 255)[:, None]
-    assert run.train_accuracy == evaluate(run.model, (x_train, torch.from_numpy(train_data[1])))
-    assert run.test_accuracy == evaluate(run.model, (x_test, torch.from_numpy(test_data[1])))
+    y_train, y_test = torch.from_numpy(train_data[1]), torch.from_numpy(test_data[1])
+
+    # an independent reference: the same network trained by hand with the options that
+    # measure_pooling documents (Adam via cnnbook.train.train on the CPU, seeded shuffling)
+    reference = pool_net(pooling=pooling, widths=(4, 8), hidden=16, seed=0)
+    train(reference, (x_train, y_train.long()), epochs=10, batch_size=16, lr=0.003, seed=0,
+          device="cpu", progress=False)
+    got, want = run.model.state_dict(), reference.state_dict()
+    assert list(got) == list(want)
+    for name in want:
+        assert torch.equal(got[name], want[name]), name
+
+    def accuracy(x, y):
+        reference.eval()
+        with torch.no_grad():
+            return (reference(x).argmax(1) == y).double().mean().item()
+
+    assert run.train_accuracy == accuracy(x_train, y_train)
+    assert run.test_accuracy == accuracy(x_test, y_test)
+    assert run.train_accuracy == evaluate(reference, (x_train, y_train))
+    assert run.test_accuracy == evaluate(reference, (x_test, y_test))
+    assert run.scaled == scaled_accuracy(reference, x_test[:, 0].numpy().astype(np.float64),
+                                         test_data[1], scales)
     assert run.scaled[1.0] == run.test_accuracy
-    assert run.parameters == sum(p.numel() for p in run.model.parameters())
+    assert run.parameters == parameters
     assert run.gap == run.train_accuracy - run.test_accuracy
     row = run.as_row()
     assert list(row) == ["pooling", "parameters", "train accuracy", "test accuracy", "gap",
                          "test ×1", "test ×1.2"]
-    assert row["pooling"] == "none"
+    assert row["pooling"] == ("max 2×2" if pooling else "none")
+    assert row["parameters"] == parameters
+    assert row["test ×1.2"] == run.scaled[1.2]
     # the toy task is learnable: training moved the network above chance (1/4)
     assert run.train_accuracy > 0.5
 
@@ -239,3 +282,19 @@ def test_scale_retention_is_the_mean_over_other_zooms_relative_to_zoom_1():
     assert run.scale_retention == pytest.approx(0.25 / 0.5)
     with pytest.raises(ValueError, match="scaled"):
         _ = PoolingRun(True, None, 0, 1.0, 0.5, {1.0: 0.5}).scale_retention
+
+
+def test_measure_pooling_refuses_bad_scales_and_labels_before_training(monkeypatch):
+    import cnnbook.invariance as inv
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before checking its arguments")
+
+    monkeypatch.setattr("cnnbook.train.train", no_training)
+    x, y = np.zeros((4, 28, 28)), np.array([0, 1, 2, 3])
+    with pytest.raises(ValueError, match="`scales`"):
+        inv.measure_pooling((x, y), (x, y), pooling=True, scales=(1.0, 0.0))
+    with pytest.raises(TypeError, match="`scales`"):
+        inv.measure_pooling((x, y), (x, y), pooling=True, scales=(1.0, "2"))
+    with pytest.raises(ValueError, match="`test_data` labels must be digits"):
+        inv.measure_pooling((x, y), (x, y + 7), pooling=True)

@@ -11,11 +11,14 @@ from matplotlib.text import Text
 from PIL import Image
 
 import cnnbook.plotting as P
+from cnnbook.apps.go import PLANES
+from cnnbook.apps.speech_features import mel_filterbank
 from cnnbook.plotting._base import (
     COLUMN_WIDTH,
     MIN_FONT_SIZE,
     PNG_DPI,
     SCREEN_DPI,
+    BookFigure,
     grid_shape,
     png_size,
 )
@@ -23,6 +26,22 @@ from cnnbook.plotting._base import (
 RNG = np.random.default_rng(0)
 IMGS = RNG.random((12, 8, 8))
 TWELVE = [f"neuron {k}" for k in range(12)]
+
+# chapter 9's inputs: 19×19 Go positions with move probabilities, the 12 feature planes,
+# 40-band log-mel spectrograms of 64 frames, a frequency-only layer's 32 feature maps of 33
+# positions, the three speech test sets and networks, and one snippet's n-gram hits over 300
+# filters of widths 3, 4 and 5
+BOARDS = RNG.choice([-1, 0, 0, 0, 1], size=(3, 19, 19))
+HEAT = [RNG.dirichlet(np.ones(361)).reshape(19, 19) for _ in range(3)]
+GO_TITLES = [f"policy net, move {k}\nplayed move ranked {r}"
+             for k, r in [(81, 1), (120, 4), (201, 17)]]
+SPECS = RNG.random((4, 40, 64))
+SP_TESTS = ["synthetic, male", "synthetic, female", "real"]
+SP_NETS = {"frequency-only CNN": [0.92, 0.88, 0.41], "2-D CNN": [0.95, 0.9, 0.38],
+           "fully connected": [0.7, 0.61, 0.12]}
+SHIFTS = list(range(-6, 7, 2))
+SNIPPET = "it 's not a bad film , but it is not the movie it wants to be".split()
+FILTERS = np.repeat([3, 4, 5], 100)
 
 # one call per public figure function of the modules above, with inputs shaped like the book's
 CASES = {
@@ -71,7 +90,77 @@ CASES = {
     "adversarial": lambda: P.plot_adversarial(IMGS[:10], IMGS[:10] * 0.9,
                                               titles_before=[f"{k} (100%)" for k in range(10)],
                                               titles_after=[f"{k} (99%)" for k in range(10)]),
+    "go_board": lambda: P.plot_go_board(BOARDS[0], probabilities=HEAT[0], move=(3, 15),
+                                        title=GO_TITLES[0]),
+    "go_boards": lambda: P.plot_go_boards(list(BOARDS) * 2, probabilities=HEAT * 2,
+                                          moves=[(3, 15), (9, 9), (15, 3)] * 2,
+                                          titles=GO_TITLES + [t.replace("policy net",
+                                                                        "with pooling")
+                                                              for t in GO_TITLES],
+                                          ncols=3),
+    "feature_planes": lambda: P.plot_feature_planes(
+        RNG.integers(0, 2, (len(PLANES), 19, 19)), PLANES, ncols=6),
+    "mel_filterbank": lambda: P.plot_mel_filterbank(
+        mel_filterbank(40, 512, 16000, fmin=60.0, fmax=7000.0)[0], 16000),
+    "spectrograms": lambda: P.plot_spectrograms(
+        list(SPECS), ["synthetic male", "synthetic female", "real (en)", "real (en_GB)"],
+        vmin=0, vmax=1),
+    "shift_response": lambda: P.plot_shift_response(
+        SPECS[0], np.roll(SPECS[0], 4, axis=0), RNG.random((32, 33)), RNG.random((32, 33)),
+        shift=4),
+    "shift_accuracy": lambda: P.plot_shift_accuracy(
+        SHIFTS, {name: np.linspace(0.9, 0.2, 7) for name in SP_NETS}, chance=1 / 26,
+        xlabel="shift along frequency (bands)"),
+    "test_accuracies": lambda: P.plot_test_accuracies(SP_TESTS, SP_NETS, chance=1 / 26),
+    "test_accuracies_text": lambda: P.plot_test_accuracies(
+        ["test"], {"bag of embeddings": [0.77], "CNN, max pooling": [0.75],
+                   "CNN, 3-max pooling": [0.74], "CNN, dynamic k-max": [0.74]}, chance=0.5),
+    "ngram_hits": lambda: P.plot_ngram_hits(
+        SNIPPET, FILTERS, RNG.integers(0, len(SNIPPET) - 5, 300), RNG.random(300),
+        RNG.standard_normal(300), top=10),
 }
+
+
+def _public_plot_functions():
+    """Every public ``plot_*`` of cnnbook.plotting and of each submodule's ``__all__``."""
+    import importlib
+    import pkgutil
+
+    names = {n for n in dir(P) if n.startswith("plot_")} | set(P.__all__)
+    for info in pkgutil.iter_modules(P.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"cnnbook.plotting.{info.name}")
+        names |= set(getattr(module, "__all__", ()))
+        names |= {n for n in dir(module) if n.startswith("plot_")
+                  and getattr(getattr(module, n), "__module__", None) == module.__name__}
+    return {n for n in names if n.startswith("plot_")}
+
+
+def _called_functions(name):
+    """The names of the ``plot_*`` functions that CASES[name] calls (directly or not)."""
+    called = set()
+    originals = {n: getattr(P, n) for n in _public_plot_functions()}
+
+    def spy(n):
+        def wrapped(*args, **kwargs):
+            called.add(n)
+            return originals[n](*args, **kwargs)
+        return wrapped
+
+    with pytest.MonkeyPatch.context() as mp:
+        for n in originals:
+            mp.setattr(P, n, spy(n))
+        CASES[name]()
+    return called
+
+
+def test_every_public_figure_function_has_a_case():
+    public = _public_plot_functions()
+    assert {"plot_go_board", "plot_ngram_hits", "plot_test_accuracies"} <= public
+    assert set(P.__all__) >= public, "every plot_* of a submodule is re-exported"
+    covered = set().union(*(_called_functions(name) for name in CASES))
+    assert public - covered == set()
 
 
 def _shown_texts(fig):
@@ -100,10 +189,30 @@ def test_figure_fits_the_column_at_two_pixels_per_css_pixel(name):
     assert fig.get_size_inches()[0] <= COLUMN_WIDTH + 1e-9
 
 
+def test_minimum_font_size_is_the_page_small_print():
+    # 9 pt at 96 CSS px per inch: 12 CSS px, the page's small print
+    assert MIN_FONT_SIZE * SCREEN_DPI / 72 >= 12
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_figure_text_is_at_least_the_minimum_relative_to_the_column(name):
+def test_figure_text_is_at_least_the_minimum_relative_to_the_column(name, monkeypatch):
+    """Every text is drawn at MIN_FONT_SIZE or more by the figure function itself: the sizes
+    are read just before fit_column, which would otherwise raise smaller ones and hide them."""
+    before = []
+    fit_column = BookFigure.fit_column
+
+    def record_then_fit(fig):
+        # draw first, so that every tick label the figure will show exists and has its size
+        fig.draw(FigureCanvasAgg(fig).get_renderer())
+        before.extend((t.get_text(), t.get_fontsize()) for t in _shown_texts(fig))
+        return fit_column(fig)
+
+    monkeypatch.setattr(BookFigure, "fit_column", record_then_fit)
     fig = CASES[name]()
     fig._repr_png_()
+    assert before, "fit_column ran and every figure labels something"
+    small = [(text, size) for text, size in before if size < MIN_FONT_SIZE]
+    assert small == [], f"text below {MIN_FONT_SIZE} pt before fit_column raised it"
     width = fig.get_size_inches()[0]
     texts = _shown_texts(fig)
     assert texts, "every figure labels something"
@@ -111,8 +220,6 @@ def test_figure_text_is_at_least_the_minimum_relative_to_the_column(name):
         # shown at min(1, column / width) of its size: at least MIN_FONT_SIZE points on screen
         on_screen = t.get_fontsize() * min(1.0, COLUMN_WIDTH / width)
         assert on_screen >= MIN_FONT_SIZE, (t.get_text(), t.get_fontsize(), width)
-    # 9 pt at 96 CSS px per inch: 12 CSS px, the page's small print
-    assert MIN_FONT_SIZE * SCREEN_DPI / 72 >= 12
 
 
 def test_fit_column_keeps_the_aspect_of_a_too_wide_figure():

@@ -43,10 +43,6 @@ __all__ = [
 ]
 
 
-def _check_int(value, name, low):
-    return check_at_least(value, low, name)
-
-
 class PointBias(nn.Module):
     """Flatten a ``(B, 1, n, n)`` map to ``(B, n*n)`` logits and add one bias per board point.
 
@@ -63,7 +59,7 @@ class PointBias(nn.Module):
 
     def __init__(self, size):
         super().__init__()
-        self.size = _check_int(size, "size", 1)
+        self.size = check_at_least(size, 1, "size")
         self.bias = nn.Parameter(torch.zeros(self.size, self.size))
 
     def forward(self, x):
@@ -84,10 +80,10 @@ def _body(board_size, planes, filters, layers, pool, first_kernel=5):
 
 def _checked(board_size, planes, filters, layers):
     return (
-        _check_int(board_size, "board_size", 5),
-        _check_int(planes, "planes", 1),
-        _check_int(filters, "filters", 1),
-        _check_int(layers, "layers", 2),
+        check_at_least(board_size, 5, "board_size"),
+        check_at_least(planes, 1, "planes"),
+        check_at_least(filters, 1, "filters"),
+        check_at_least(layers, 2, "layers"),
     )
 
 
@@ -125,7 +121,7 @@ def policy_net(*, board_size=19, planes=48, filters=192, layers=13, first_kernel
     torch.Size([2, 81])
     """
     board_size, planes, filters, layers = _checked(board_size, planes, filters, layers)
-    first_kernel = _check_int(first_kernel, "first_kernel", 1)
+    first_kernel = check_at_least(first_kernel, 1, "first_kernel")
     if first_kernel % 2 == 0:
         raise ValueError("`first_kernel` must be odd")
     with torch_seed(seed):
@@ -177,9 +173,9 @@ def fc_policy_net(*, board_size=19, planes=48, hidden=(512,), seed=0):
     >>> net(torch.zeros(2, 12, 9, 9)).shape
     torch.Size([2, 81])
     """
-    board_size = _check_int(board_size, "board_size", 5)
-    planes = _check_int(planes, "planes", 1)
-    hidden = tuple(_check_int(h, "hidden", 1) for h in hidden)
+    board_size = check_at_least(board_size, 5, "board_size")
+    planes = check_at_least(planes, 1, "planes")
+    hidden = tuple(check_at_least(h, 1, "hidden") for h in hidden)
     sizes = (board_size * board_size * planes, *hidden, board_size * board_size)
     with torch_seed(seed):
         blocks = [nn.Flatten()]
@@ -227,7 +223,7 @@ def topk_accuracy(logits, moves, k=1):
     moves = torch.as_tensor(moves)
     if logits.dim() != 2 or moves.shape != logits.shape[:1]:
         raise ValueError("`logits` must be (N, points) and `moves` (N,)")
-    k = _check_int(k, "k", 1)
+    k = check_at_least(k, 1, "k")
     if k > logits.shape[1]:
         raise ValueError("`k` must not exceed the number of points")
     top = logits.topk(k, dim=1).indices
@@ -285,8 +281,8 @@ def fit_policy(
     x, y = torch.as_tensor(np.asarray(train_data[0])), torch.as_tensor(np.asarray(train_data[1]))
     if x.dim() != 4 or x.shape[-1] != x.shape[-2] or y.shape != x.shape[:1] or len(x) == 0:
         raise ValueError("`train_data` must be (planes (N, C, n, n), moves (N,))")
-    steps = _check_int(steps, "steps", 1)
-    batch_size = _check_int(batch_size, "batch_size", 1)
+    steps = check_at_least(steps, 1, "steps")
+    batch_size = check_at_least(batch_size, 1, "batch_size")
     n = x.shape[-1]
     perms = torch.stack([torch.as_tensor(move_symmetry(np.arange(n * n), s, n)) for s in range(8)])
     generator = torch.Generator().manual_seed(seed)

@@ -28,6 +28,8 @@ import numpy as np
 from scipy import ndimage
 from sgfmill import boards
 
+from .._check import check_at_least, check_int, check_positive
+
 __all__ = [
     "BLACK",
     "EMPTY",
@@ -92,9 +94,7 @@ class GoBoard:
     """
 
     def __init__(self, size):
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
-            raise ValueError(f"`size` must be an integer >= 2, got {size!r}")
-        self.size = int(size)
+        self.size = check_at_least(size, 2, "size")
         self._board = boards.Board(self.size)
         self.ko = None
         self.move_number = 0
@@ -296,9 +296,10 @@ def feature_planes(stones, colour, *, ages=None, ko=None):
 
 
 def _check_symmetry(s):
-    if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or not 0 <= s < 8:
+    s = check_int(s, "s")
+    if not 0 <= s < 8:
         raise ValueError(f"`s` must be an integer in 0..7, got {s!r}")
-    return int(s)
+    return s
 
 
 def symmetry(x, s):
@@ -352,8 +353,7 @@ def move_symmetry(moves, s, size):
     342
     """
     s = _check_symmetry(s)
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"`size` must be a positive integer, got {size!r}")
+    size = check_positive(size, "size")
     moves = np.asarray(moves, dtype=np.int64)
     if ((moves < 0) | (moves >= size * size)).any():
         raise ValueError(f"`moves` must lie in 0..{size * size - 1}")

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from sgfmill import sgf, sgf_moves
 
+from .._check import check_at_least
 from .go_board import BLACK, WHITE, GoBoard, feature_planes
 
 __all__ = [
@@ -231,8 +232,7 @@ def selfplay_games(n, *, size=9, level=1, opening=2, seed=0, cache=True):
     """
     for name, value, low in (("n", n, 1), ("size", size, 5), ("opening", opening, 1),
                              ("level", level, 0)):  # fmt: skip
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"`{name}` must be an integer >= {low}, got {value!r}")
+        check_at_least(value, low, name)
     if size > 19:
         raise ValueError("`size` must be at most 19")
     path = data_dir() / "gnugo" / f"selfplay-{size}x{size}-L{level}-o{opening}-s{seed}-n{n}.sgf"

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import torch
 
-from .._check import check_positive
+from .._check import check_positive, torch_seed
 from ..train import evaluate, train
 
 __all__ = ["FitResult", "timed_fit"]
@@ -68,8 +68,7 @@ def timed_fit(model, train_data, tests, *, threads=None, **options):
         torch.set_num_threads(check_positive(threads, "threads"))
     try:
         wall, cpu = time.perf_counter(), time.process_time()
-        with torch.random.fork_rng(devices=[]):  # dropout draws from the global generator
-            torch.manual_seed(options.get("seed", 0))
+        with torch_seed(options.get("seed", 0)):  # dropout draws from the global generator
             history = train(model, train_data, **options)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         accuracy = {name: evaluate(model, data) for name, data in tests.items()}

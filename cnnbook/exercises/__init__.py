@@ -36,6 +36,7 @@ corr2d: all 40 cases agree
 
 import inspect
 
+from .._check import check_int
 from . import _runner
 from ._conv import CONV2D, CONV_OUTPUT_SIZE, CONV_OUTPUT_SIZE_DILATED, CORR2D
 from ._more import CONV2D_BACKWARD, MAX_POOL2D, RECEPTIVE_FIELD
@@ -158,8 +159,7 @@ def check(name, fn, *, seed=0):
     exercise = _exercise(name)
     if not callable(fn):
         raise TypeError(f"`fn` must be your function (a callable), got {type(fn).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"`seed` must be an int, got {type(seed).__name__}")
+    seed = check_int(seed, "seed")
     if exercise is CONV_OUTPUT_SIZE and _takes(fn, 5):
         exercise = CONV_OUTPUT_SIZE_DILATED
     total = _runner.run(exercise, fn, seed=seed)

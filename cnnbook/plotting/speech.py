@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._base import grid_shape, new_axes, new_grid
+from ._base import MIN_FONT_SIZE, grid_shape, new_axes, new_grid
 
 __all__ = [
     "plot_test_accuracies",
@@ -151,7 +151,7 @@ def plot_shift_accuracy(shifts, accuracies, *, chance=None, xlabel="shift", ax=N
     ax.set_ylim(0, 1)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("accuracy")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=MIN_FONT_SIZE)
     return fig
 
 
@@ -183,11 +183,12 @@ def plot_test_accuracies(groups, accuracies, *, chance=None, ax=None):
         if acc.shape != (len(groups),):
             raise ValueError(f"`accuracies[{name!r}]` must have one value per group")
         bars = ax.bar(pos + (i - (len(accuracies) - 1) / 2) * width, acc, width, label=name)
-        ax.bar_label(bars, labels=[f"{a:.0%}" for a in acc], fontsize=7)
+        ax.bar_label(bars, labels=[f"{a:.0%}" for a in acc],
+                     fontsize=MIN_FONT_SIZE)
     if chance is not None:
         ax.axhline(chance, ls=":", color="gray", label="chance / majority")
     ax.set_xticks(pos, groups)
     ax.set_ylim(0, 1.08)
     ax.set_ylabel("accuracy")
-    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(frameon=False, fontsize=MIN_FONT_SIZE, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig

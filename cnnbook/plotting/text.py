@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._base import new_axes
+from ._base import MIN_FONT_SIZE, new_axes
 
 __all__ = ["plot_ngram_hits"]
 
@@ -46,7 +46,7 @@ def plot_ngram_hits(tokens, width, start, value, vote, *, top=8, ax=None):
     fig, ax = new_axes(ax, figsize=(6.0, 0.32 * len(order) + 1.0))
     colours = ["tab:blue" if vote[f] > 0 else "tab:red" for f in order]
     ax.barh(np.arange(len(order)), value[order], color=colours)
-    ax.set_yticks(np.arange(len(order)), labels, fontsize=8)
+    ax.set_yticks(np.arange(len(order)), labels, fontsize=MIN_FONT_SIZE)
     ax.set_xlabel("filter response kept by max pooling")
     title = " ".join(tokens)
     ax.set_title(title if len(title) < 70 else title[:67] + "...", fontsize=9)
