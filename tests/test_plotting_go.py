@@ -36,10 +36,13 @@ def test_heat_map_holds_the_probabilities_and_the_move_is_circled():
 
 
 def test_several_boards_and_feature_planes():
-    fig = plot_go_boards([stones_3x3()] * 4, probabilities=[None, np.ones((3, 3)) / 9, None, None],
-                         titles=list("abcd"), ncols=3)  # fmt: skip
+    # the column holds two 3-inch boards a row, whatever `ncols` asks for: 5 boards in 3 rows
+    fig = plot_go_boards([stones_3x3()] * 5,
+                         probabilities=[None, np.ones((3, 3)) / 9, None, None, None],
+                         titles=list("abcde"), ncols=3)  # fmt: skip
     assert len(fig.axes) == 6 and fig.axes[1].get_title() == "b" and len(fig.axes[1].images) == 1
     assert not fig.axes[5].axison
+    assert fig.axes[2].get_position().y0 < fig.axes[0].get_position().y0  # "c" starts row 2
     planes = np.stack([stones_3x3() == 1, stones_3x3() == -1]).astype(np.uint8)
     fig = plot_feature_planes(planes, ["own", "opp"], ncols=2)
     np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), planes[1])
@@ -47,16 +50,25 @@ def test_several_boards_and_feature_planes():
 
 
 @pytest.mark.parametrize(
-    "call",
-    [lambda: plot_go_board(np.zeros((3, 4))),
-     lambda: plot_go_board(np.full((3, 3), 2)),
-     lambda: plot_go_board(np.zeros((3, 3)), probabilities=np.zeros((2, 2))),
-     lambda: plot_go_board(np.zeros((3, 3)), probabilities=-np.ones((3, 3))),
-     lambda: plot_go_board(np.zeros((3, 3)), move=(3, 0)),
-     lambda: plot_go_boards([]),
-     lambda: plot_go_boards([np.zeros((3, 3))], titles=["a", "b"]),
-     lambda: plot_feature_planes(np.zeros((2, 3, 3)), ["a"])],
+    "call, match",
+    [(lambda: plot_go_board(np.zeros((3, 4))), "`stones` must be a square"),
+     (lambda: plot_go_board(np.full((3, 3), 2)), "`stones` may only hold"),
+     (lambda: plot_go_board(np.zeros((3, 3)), probabilities=np.zeros((2, 2))),
+      "`probabilities` must have the shape"),
+     (lambda: plot_go_board(np.zeros((3, 3)), probabilities=-np.ones((3, 3))),
+      "`probabilities` must be >= 0"),
+     (lambda: plot_go_board(np.zeros((3, 3)), move=(3, 0)), "`move` must lie on the board"),
+     (lambda: plot_go_boards([]), "`boards` must not be empty"),
+     (lambda: plot_go_boards([np.zeros((3, 3))], titles=["a", "b"]),
+      "`titles` must have one entry per board"),
+     (lambda: plot_go_boards([np.zeros((3, 3))], ncols=0), "`ncols` must be >= 1"),
+     (lambda: plot_feature_planes(np.zeros((2, 3, 3)), ["a"]),
+      "`names` must have one name per plane"),
+     (lambda: plot_feature_planes(np.zeros((2, 3, 4)), ["a", "b"]),
+      r"`planes` must have shape \(C, n, n\)"),
+     (lambda: plot_feature_planes(np.zeros((2, 3, 3)), ["a", "b"], ncols=0),
+      "`ncols` must be >= 1")],
 )  # fmt: skip
-def test_bad_input_is_refused(call):
-    with pytest.raises(ValueError):
+def test_bad_input_is_refused(call, match):
+    with pytest.raises(ValueError, match=match):
         call()

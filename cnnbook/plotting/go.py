@@ -3,7 +3,8 @@
 import numpy as np
 from matplotlib.patches import Circle, Rectangle
 
-from ._base import new_axes, new_grid, show_image
+from .._check import check_positive
+from ._base import grid_shape, new_axes, new_grid, show_image
 
 __all__ = ["plot_go_board", "plot_go_boards", "plot_feature_planes"]
 
@@ -99,10 +100,7 @@ def plot_go_boards(boards, *, probabilities=None, moves=None, titles=None, ncols
     for name, values in extras.items():
         if values is not None and len(values) != count:
             raise ValueError(f"`{name}` must have one entry per board")
-    if int(ncols) < 1:
-        raise ValueError("`ncols` must be >= 1")
-    ncols = min(int(ncols), count)
-    nrows = -(-count // ncols)
+    nrows, ncols = grid_shape(count, check_positive(ncols, "ncols"), 3.0)
     fig, axes = new_grid(nrows, ncols, figsize=(3.0 * ncols, 3.1 * nrows))
     for k, ax in enumerate(axes.ravel()):
         if k >= count:
@@ -137,10 +135,7 @@ def plot_feature_planes(planes, names, *, ncols=6):
         raise ValueError("`planes` must have shape (C, n, n)")
     if len(names) != len(planes):
         raise ValueError("`names` must have one name per plane")
-    if int(ncols) < 1:
-        raise ValueError("`ncols` must be >= 1")
-    ncols = min(int(ncols), len(planes))
-    nrows = -(-len(planes) // ncols)
+    nrows, ncols = grid_shape(len(planes), check_positive(ncols, "ncols"), 1.6)
     fig, axes = new_grid(nrows, ncols, figsize=(1.6 * ncols, 1.8 * nrows))
     n = planes.shape[-1]
     for k, ax in enumerate(axes.ravel()):
